@@ -1,0 +1,12 @@
+/// A management group: a name and the groups nested directly below it.
+public struct ManagementGroup: Sendable, Equatable, Codable {
+    public static let formatVersion = 1
+    public var version: Int = ManagementGroup.formatVersion
+    public var name: String
+    public var subgroups: [String]
+
+    public init(name: String, subgroups: [String] = []) {
+        self.name = name
+        self.subgroups = subgroups
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import PopstoreCore
+
+/// A Popstore message store on a directory tree: the only code that touches its files.
+///
+/// Every change is crash-safe (see `DurableFile` and `DeliveryTransaction`); every
+/// lock is an OFD lock that holds across processes and, over NFS, across hosts.
+public final class Store: Sendable {
+    public let layout: StoreLayout
+    public let settings: StoreSettings
+    let clock: WallClock
+    /// Called at each step of a delivery; tests use it to inject a failure or a crash.
+    let deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?
+
+    public var root: String { layout.root }
+
+    /// The default store directory, relative to the working directory.
+    public static let defaultRoot = "./popstore-data"
+
+    private init(layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?) {
+        self.layout = layout
+        self.settings = settings
+        self.clock = clock
+        self.deliveryProbe = deliveryProbe
+    }
+
+    /// Opens an existing store.
+    public static func open(
+        at root: String, clock: WallClock = .system, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)? = nil
+    ) throws(PopstoreError) -> Store {
+        let layout = StoreLayout(root: Store.absolute(root))
+        guard
+            let settings = try JSONFile.read(
+                StoreSettings.self, at: layout.settingsFile, what: "store settings", newest: StoreSettings.formatVersion)
+        else { throw .notFound("no store at \(root) (create one with `popstore init`)") }
+        return Store(layout: layout, settings: settings, clock: clock, deliveryProbe: deliveryProbe)
+    }
+
+    /// Creates a new store with its default volume and default domain.
+    public static func create(at root: String, defaultDomain: DomainName, clock: WallClock = .system) throws(PopstoreError) -> Store {
+        let layout = StoreLayout(root: Store.absolute(root))
+        if Posix.exists(layout.settingsFile) { throw .alreadyExists("a store already exists at \(root)") }
+        let settings = StoreSettings(defaultDomain: defaultDomain)
+        do {
+            for directory in [layout.root, layout.keysDirectory, layout.profilesDirectory, layout.groupsDirectory,
+                              layout.domainsDirectory, layout.forwardDirectory] {
+                try Posix.makeDirectories(directory)
+            }
+            _ = Glibc.chmod(layout.keysDirectory, 0o700)
+        } catch { throw error.popstoreError }
+        let store = Store(layout: layout, settings: settings, clock: clock, deliveryProbe: nil)
+        for volume in settings.volumes { try store.prepareVolume(store.volumeLayout(volume)) }
+        try store.saveDomain(UserDomain(name: defaultDomain), creating: true)
+        // Settings last: a store is only a store once everything it names exists.
+        try DurableFile.create(layout.settingsFile, with: try JSONFile.encode(settings), what: "a store")
+        return store
+    }
+
+    /// Changes settings atomically and returns the store seen through the new ones.
+    public func updateSettings(_ change: (inout StoreSettings) throws(PopstoreError) -> Void) throws(PopstoreError) -> Store {
+        let lock = try FileLock.acquire("\(layout.root)/.settings.lock")
+        defer { lock.release() }
+        guard var current = try JSONFile.read(StoreSettings.self, at: layout.settingsFile, what: "store settings", newest: StoreSettings.formatVersion)
+        else { throw .notFound("store settings are missing") }
+        try change(&current)
+        for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }
+        try DurableFile.replace(layout.settingsFile, with: try JSONFile.encode(current))
+        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe)
+    }
+
+    /// Makes a directory usable as a volume.
+    func prepareVolume(_ volume: VolumeLayout) throws(PopstoreError) {
+        do {
+            for directory in [volume.tmpDirectory, volume.dropDirectory, volume.trashDirectory, volume.lostFoundDirectory] {
+                try Posix.makeDirectories(directory)
+            }
+        } catch { throw error.popstoreError }
+    }
+
+    func volumeLayout(_ volume: StoreSettings.Volume) -> VolumeLayout {
+        VolumeLayout(name: volume.name, path: layout.volumePath(volume))
+    }
+
+    func volumeLayout(named name: String) throws(PopstoreError) -> VolumeLayout {
+        guard let volume = settings.volumes.first(where: { $0.name == name }) else {
+            throw .permanent("unknown volume \(NameRules.printable(name))")
+        }
+        return volumeLayout(volume)
+    }
+
+    public var volumes: [(name: String, path: String)] {
+        settings.volumes.map { ($0.name, layout.volumePath($0)) }
+    }
+
+    /// The key that seals CRAM-MD5/APOP secrets: kept in `keys/`, outside the profile tree,
+    /// readable by the store's owner only. Made on first use.
+    public func legacySecretKeyBytes() throws(PopstoreError) -> [UInt8] {
+        if let bytes = try DurableFile.read(layout.legacyKeyFile) {
+            guard bytes.count == 32 else { throw .permanent("the legacy-auth key is damaged") }
+            return bytes
+        }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        do { try DurableFile.create(layout.legacyKeyFile, with: bytes, what: "the legacy-auth key") } catch .alreadyExists {
+            return try legacySecretKeyBytes()
+        }
+        _ = Glibc.chmod(layout.legacyKeyFile, 0o600)
+        return bytes
+    }
+
+    static func absolute(_ path: String) -> String {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasPrefix("/") { return trimmed }
+        let cwd = FileManager.default.currentDirectoryPath
+        if trimmed == "." { return cwd }
+        if trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
+        return cwd + "/" + trimmed
+    }
+}
