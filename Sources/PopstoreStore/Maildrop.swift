@@ -55,6 +55,16 @@ public struct Maildrop: Sendable {
         }
     }
 
+    /// The header part of a stored message (bounded by `MessageHeader.maximumHeaderBytes`).
+    public func headerBytes(_ entry: Entry) throws(PopstoreError) -> [UInt8] {
+        let fd: Int32
+        do { fd = try Posix.open(entry.path, O_RDONLY) } catch { throw error.popstoreError }
+        defer { Posix.close(fd) }
+        let metadata = try MessageFile.readMetadata(fd: fd, path: entry.path)
+        let count = min(metadata.pop3.headerLength, MessageHeader.maximumHeaderBytes)
+        do { return try Posix.pread(fd, count: count, offset: 0, path: entry.path) } catch { throw error.popstoreError }
+    }
+
     public func usage() throws(PopstoreError) -> MaildropUsage {
         try JSONFile.read(MaildropUsage.self, at: "\(directory)/\(Maildrop.usageFileName)", what: "maildrop usage", newest: MaildropUsage.formatVersion)
             ?? MaildropUsage()

@@ -63,7 +63,7 @@ public struct StoreLayout: Sendable {
     }
 
     /// The absolute path of a volume.
-    func volumePath(_ volume: StoreSettings.Volume) -> String {
+    public func volumePath(_ volume: StoreSettings.Volume) -> String {
         volume.path.hasPrefix("/") ? volume.path : "\(root)/\(volume.path)"
     }
 }

@@ -44,6 +44,16 @@ public struct SealedLegacySecret: Sendable, Equatable {
     }
 }
 
+extension SealedLegacySecret {
+    /// The padded base64 form kept in a profile.
+    public var encoded: String { Base64.encode(combined, padded: true) }
+
+    public init(encoded: String) throws(LegacySecretError) {
+        guard let bytes = Base64.decode(encoded, padded: true) else { throw .malformed }
+        try self.init(combined: bytes)
+    }
+}
+
 /// Codable as one padded base64 string.
 extension SealedLegacySecret: Codable {
     public init(from decoder: any Decoder) throws {
