@@ -73,7 +73,7 @@ extension Operations {
             if let domain, !domain.matches(profile.domain.value) { return }
             if manages(profile, tree: tree) { found.append(profile) }
         }
-        return found.sorted { $0.id < $1.id }
+        return found.sorted { $0.id.address < $1.id.address }
     }
 
     public func accounts(matching pattern: String?) throws(PopstoreError) -> [AccountView] {

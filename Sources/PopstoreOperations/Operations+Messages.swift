@@ -29,12 +29,11 @@ extension Operations {
     public func addMessage(_ raw: [UInt8], from sender: String, to recipients: [String]) throws(PopstoreError) -> [DeliveryResultView] {
         let tree = try groupTree()
         var ids: [AccountID?] = []
+        var shown: [String] = []
         for name in recipients {
-            guard let id = try? accountID(name) else {
-                ids.append(nil)
-                continue
-            }
-            if let profile = try store.profile(id), manages(profile, tree: tree) { ids.append(id) } else { ids.append(nil) }
+            let id = try? accountID(name)
+            shown.append(id?.address ?? name)
+            if let id, let profile = try store.profile(id), manages(profile, tree: tree) { ids.append(id) } else { ids.append(nil) }
         }
         let deliverable = ids.compactMap { $0 }
         let envelope = MessageEnvelope(
@@ -42,17 +41,16 @@ extension Operations {
         var outcomes: [DeliveryOutcome] = []
         if !deliverable.isEmpty { outcomes = try store.deliver(raw, envelope: envelope, to: deliverable) }
         var next = outcomes.makeIterator()
-        return zip(recipients, ids).map { name, id in
-            guard let id, let outcome = next.next() else {
-                return DeliveryResultView(account: name, result: "no-such-account", uid: nil)
+        return zip(shown, ids).map { name, id in
+            let result: (String, String?)
+            switch id.flatMap({ _ in next.next() }) {
+            case .stored(let uid): result = ("stored", uid)
+            case .disabled: result = ("disabled", nil)
+            case .overQuota: result = ("over-quota", nil)
+            case .failed(let error): result = ("failed: \(error.message)", nil)
+            case .noSuchAccount, nil: result = ("no-such-account", nil)
             }
-            switch outcome {
-            case .stored(let uid): return DeliveryResultView(account: id.address, result: "stored", uid: uid)
-            case .noSuchAccount: return DeliveryResultView(account: id.address, result: "no-such-account", uid: nil)
-            case .disabled: return DeliveryResultView(account: id.address, result: "disabled", uid: nil)
-            case .overQuota: return DeliveryResultView(account: id.address, result: "over-quota", uid: nil)
-            case .failed(let error): return DeliveryResultView(account: id.address, result: "failed: \(error.message)", uid: nil)
-            }
+            return DeliveryResultView(account: name, result: result.0, uid: result.1)
         }
     }
 

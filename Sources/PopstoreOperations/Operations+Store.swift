@@ -59,7 +59,8 @@ extension Operations {
                 guard !lower.isEmpty, !lower.contains("/"), !lower.contains("@"), !lower.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
                     throw .invalidInput("name-characters may not hold '/', '@', spaces or control characters")
                 }
-                settings.nameRules.allowedCharacters = String(Set(lower).sorted())
+                var seen: Set<Character> = []
+                settings.nameRules.allowedCharacters = String(lower.filter { seen.insert($0).inserted })
             case "default-volume":
                 guard settings.volumes.contains(where: { $0.name == value }) else { throw .notFound("no such volume: \(value)") }
                 settings.defaultVolume = value

@@ -92,7 +92,12 @@ private enum JSONValue: Decodable {
         case .integer(let i): return i
         case .string(let s): return s
         case .array(let a): return a.map(\.plain)
-        case .object(let o): return o.mapValues(\.plain)
+        case .object(let o):
+            // A null is left out, so `{{^field}}` renders for it.
+            return o.compactMapValues { value -> Any? in
+                if case .null = value { return nil }
+                return value.plain
+            }
         }
     }
 }
