@@ -31,12 +31,13 @@ public struct NameRules: Sendable, Equatable, Codable {
     /// Folds `raw` to its canonical form and checks it; throws `.invalidInput` with a
     /// reason a person can act on.
     public func canonicalName(_ raw: String, kind: String = "name") throws(PopstoreError) -> String {
-        let folded = String(raw.unicodeScalars.map { scalar -> Character in
-            if scalar.isASCII, scalar.properties.isUppercase {
-                return Character(Unicode.Scalar(scalar.value + 32)!)
-            }
-            return Character(scalar)
-        })
+        let folded = String(
+            raw.unicodeScalars.map { scalar -> Character in
+                if scalar.isASCII, scalar.properties.isUppercase {
+                    return Character(Unicode.Scalar(scalar.value + 32)!)
+                }
+                return Character(scalar)
+            })
         let shown = NameRules.printable(raw)
         guard !folded.isEmpty else { throw .invalidInput("invalid \(kind): empty") }
         guard folded.unicodeScalars.count <= maximumLength else {

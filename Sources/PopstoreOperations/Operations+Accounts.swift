@@ -92,7 +92,8 @@ extension Operations {
         let tree = try groupTree()
         if let newGroup {
             for target in targets where !manages(domain: target.domain, group: newGroup, tree: tree) {
-                throw .permissionDenied("permission denied: the new group would take \(target.id.display(defaultDomain: defaultDomain)) outside your scope")
+                throw .permissionDenied(
+                    "permission denied: the new group would take \(target.id.display(defaultDomain: defaultDomain)) outside your scope")
             }
             if let group = newGroup { try ensureGroup(group) }
         }
@@ -188,7 +189,9 @@ extension Operations {
     }
 
     func checkedOwner(_ owner: String) throws(PopstoreError) -> String {
-        guard owner.count <= NameRules.maximumOwnerLength, !owner.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard owner.count <= NameRules.maximumOwnerLength,
+            !owner.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw .invalidInput("owner must be at most \(NameRules.maximumOwnerLength) printable characters")
         }
         return owner

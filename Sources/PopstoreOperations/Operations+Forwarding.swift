@@ -28,7 +28,9 @@ extension Operations {
     public func removeForwarding(_ raw: String) throws(PopstoreError) {
         let address = try accountID(raw)
         try requireDomain(address.domain)
-        guard try store.forwarding(address) != nil else { throw .notFound("no forwarding for \(address.display(defaultDomain: defaultDomain))") }
+        guard try store.forwarding(address) != nil else {
+            throw .notFound("no forwarding for \(address.display(defaultDomain: defaultDomain))")
+        }
         try store.removeForwarding(address)
     }
 

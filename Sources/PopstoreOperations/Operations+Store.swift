@@ -51,12 +51,16 @@ extension Operations {
                 }
             case "password-hash-cost":
                 guard let cost = Int(value), StoreSettings.passwordHashCostRange.contains(cost) else {
-                    throw .invalidInput("password-hash-cost takes log2 N from \(StoreSettings.passwordHashCostRange.lowerBound) to \(StoreSettings.passwordHashCostRange.upperBound)")
+                    throw .invalidInput(
+                        "password-hash-cost takes log2 N from \(StoreSettings.passwordHashCostRange.lowerBound) to \(StoreSettings.passwordHashCostRange.upperBound)"
+                    )
                 }
                 settings.passwordHashCost = cost
             case "name-characters":
                 let lower = value.lowercased()
-                guard !lower.isEmpty, !lower.contains("/"), !lower.contains("@"), !lower.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+                guard !lower.isEmpty, !lower.contains("/"), !lower.contains("@"),
+                    !lower.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
+                else {
                     throw .invalidInput("name-characters may not hold '/', '@', spaces or control characters")
                 }
                 var seen: Set<Character> = []
@@ -80,8 +84,12 @@ extension Operations {
         let base = trimmed.split(separator: "/").last.map(String.init) ?? ""
         let volumeName = try settings.nameRules.canonicalName(name ?? base, kind: "volume name")
         _ = try store.updateSettings { (settings) throws(PopstoreError) in
-            guard !settings.volumes.contains(where: { $0.name == volumeName }) else { throw .alreadyExists("volume \(volumeName) already exists") }
-            guard !settings.volumes.contains(where: { store.layout.volumePath($0) == trimmed }) else { throw .alreadyExists("that directory is already a volume") }
+            guard !settings.volumes.contains(where: { $0.name == volumeName }) else {
+                throw .alreadyExists("volume \(volumeName) already exists")
+            }
+            guard !settings.volumes.contains(where: { store.layout.volumePath($0) == trimmed }) else {
+                throw .alreadyExists("that directory is already a volume")
+            }
             settings.volumes.append(.init(name: volumeName, path: trimmed))
         }
         return VolumeView(name: volumeName, path: trimmed, accounts: 0)

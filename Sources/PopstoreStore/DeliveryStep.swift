@@ -25,7 +25,9 @@ public enum DeliveryStep: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Step names, for `POPSTORE_TEST_CRASH_AT` and test tables.
-    public static let names = ["create-tmp", "write-body", "sync-tmp", "lock-maildrop", "link-entry", "sync-maildrop", "update-usage", "remove-tmp"]
+    public static let names = [
+        "create-tmp", "write-body", "sync-tmp", "lock-maildrop", "link-entry", "sync-maildrop", "update-usage", "remove-tmp",
+    ]
 }
 
 /// What became of a message for one recipient.

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import MailMessage
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One message being stored for its recipients: begin, append, commit or abort.
 ///

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Crash-safe writes of whole small files (profiles, groups, usage counters).
 ///

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An exclusive lock on a lock file, held through an open file description.
 ///

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import MailMessage
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One account's maildrop: a directory with one entry per message (a hard link to the
 /// message file), the usage counters, and the locks.
@@ -66,7 +67,8 @@ public struct Maildrop: Sendable {
     }
 
     public func usage() throws(PopstoreError) -> MaildropUsage {
-        try JSONFile.read(MaildropUsage.self, at: "\(directory)/\(Maildrop.usageFileName)", what: "maildrop usage", newest: MaildropUsage.formatVersion)
+        try JSONFile.read(
+            MaildropUsage.self, at: "\(directory)/\(Maildrop.usageFileName)", what: "maildrop usage", newest: MaildropUsage.formatVersion)
             ?? MaildropUsage()
     }
 

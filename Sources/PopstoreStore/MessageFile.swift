@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import MailMessage
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the store keeps with a message besides its bytes: its envelope and what POP3
 /// needs, computed once at delivery.

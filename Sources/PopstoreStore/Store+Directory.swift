@@ -58,7 +58,8 @@ extension Store {
     // MARK: forwarding
 
     public func forwarding(_ address: AccountID) throws(PopstoreError) -> ForwardingEntry? {
-        try JSONFile.read(ForwardingEntry.self, at: layout.forwardFile(address), what: "a forwarding", newest: ForwardingEntry.formatVersion)
+        try JSONFile.read(
+            ForwardingEntry.self, at: layout.forwardFile(address), what: "a forwarding", newest: ForwardingEntry.formatVersion)
     }
 
     public func saveForwarding(_ entry: ForwardingEntry, for address: AccountID) throws(PopstoreError) {
@@ -73,7 +74,8 @@ extension Store {
 
     public func forEachForwarding(_ body: (ForwardingEntry) throws(PopstoreError) -> Void) throws(PopstoreError) {
         try walkFanned(layout.forwardDirectory, suffix: ".json") { (path) throws(PopstoreError) in
-            guard let entry = try? JSONFile.read(ForwardingEntry.self, at: path, what: "a forwarding", newest: ForwardingEntry.formatVersion)
+            guard
+                let entry = try? JSONFile.read(ForwardingEntry.self, at: path, what: "a forwarding", newest: ForwardingEntry.formatVersion)
             else { return }
             try body(entry)
         }

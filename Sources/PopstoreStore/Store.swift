@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A Popstore message store on a directory tree: the only code that touches its files.
 ///
@@ -20,7 +21,8 @@ public final class Store: Sendable {
     /// The default store directory, relative to the working directory.
     public static let defaultRoot = "./popstore-data"
 
-    private init(layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?) {
+    private init(layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?)
+    {
         self.layout = layout
         self.settings = settings
         self.clock = clock
@@ -45,8 +47,10 @@ public final class Store: Sendable {
         if Posix.exists(layout.settingsFile) { throw .alreadyExists("a store already exists at \(root)") }
         let settings = StoreSettings(defaultDomain: defaultDomain)
         do {
-            for directory in [layout.root, layout.keysDirectory, layout.profilesDirectory, layout.groupsDirectory,
-                              layout.domainsDirectory, layout.forwardDirectory] {
+            for directory in [
+                layout.root, layout.keysDirectory, layout.profilesDirectory, layout.groupsDirectory,
+                layout.domainsDirectory, layout.forwardDirectory,
+            ] {
                 try Posix.makeDirectories(directory)
             }
             _ = Glibc.chmod(layout.keysDirectory, 0o700)
@@ -63,7 +67,9 @@ public final class Store: Sendable {
     public func updateSettings(_ change: (inout StoreSettings) throws(PopstoreError) -> Void) throws(PopstoreError) -> Store {
         let lock = try FileLock.acquire("\(layout.root)/.settings.lock")
         defer { lock.release() }
-        guard var current = try JSONFile.read(StoreSettings.self, at: layout.settingsFile, what: "store settings", newest: StoreSettings.formatVersion)
+        guard
+            var current = try JSONFile.read(
+                StoreSettings.self, at: layout.settingsFile, what: "store settings", newest: StoreSettings.formatVersion)
         else { throw .notFound("store settings are missing") }
         try change(&current)
         for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }

@@ -106,7 +106,9 @@ final class StoreChecker {
         for path in paths {
             let profile: Profile
             do {
-                guard let read = try JSONFile.read(Profile.self, at: path, what: "a profile", newest: Profile.formatVersion) else { continue }
+                guard let read = try JSONFile.read(Profile.self, at: path, what: "a profile", newest: Profile.formatVersion) else {
+                    continue
+                }
                 profile = read
             } catch {
                 found(.damagedProfile, path, error.message) {
@@ -166,8 +168,10 @@ final class StoreChecker {
             return usage.messages == counted.messages && usage.bytes == counted.bytes ? nil : (usage, counted)
         }
         if let (usage, counted) = mismatch {
-            found(.usageMismatch, maildrop.directory,
-                  "usage says \(usage.messages) messages / \(usage.bytes) bytes, maildrop holds \(counted.messages) / \(counted.bytes)") {
+            found(
+                .usageMismatch, maildrop.directory,
+                "usage says \(usage.messages) messages / \(usage.bytes) bytes, maildrop holds \(counted.messages) / \(counted.bytes)"
+            ) {
                 try maildrop.withLock { () throws(PopstoreError) in
                     var fixed = (try? maildrop.usage()) ?? MaildropUsage()
                     let now = try maildrop.countedUsage()
@@ -209,7 +213,9 @@ final class StoreChecker {
         try store.forEachProfile { if $0.maildropID == id && $0.volume == volume.name { owned = true } }
         if owned { return }
         let messages = (try list(path)).filter { !$0.hasPrefix(".") }
-        found(.orphanMaildrop, path, messages.isEmpty ? "empty maildrop without an account" : "\(messages.count) messages without an account") {
+        found(
+            .orphanMaildrop, path, messages.isEmpty ? "empty maildrop without an account" : "\(messages.count) messages without an account"
+        ) {
             if messages.isEmpty {
                 try store.removeTree(path)
             } else {

@@ -40,7 +40,9 @@ extension Store {
         for volume in settings.volumes {
             let files = inodesPerVolume[volume.name]?.count ?? 0
             stats.messageFiles += files
-            stats.volumes.append(.init(name: volume.name, path: layout.volumePath(volume), accounts: accountsPerVolume[volume.name] ?? 0, messageFiles: files))
+            stats.volumes.append(
+                .init(
+                    name: volume.name, path: layout.volumePath(volume), accounts: accountsPerVolume[volume.name] ?? 0, messageFiles: files))
         }
         return stats
     }

@@ -199,8 +199,10 @@ struct AccountCommand: ParsableCommand {
                     Output.table(
                         ["ACCOUNT", "OWNER", "GROUP", "FLAGS", "MESSAGES", "USED", "QUOTA"],
                         views.map {
-                            [$0.address, $0.owner, $0.group ?? "-", $0.flags.joined(separator: ","), String($0.usage.messages),
-                             Output.size($0.usage.bytes), Output.size($0.quota)]
+                            [
+                                $0.address, $0.owner, $0.group ?? "-", $0.flags.joined(separator: ","), String($0.usage.messages),
+                                Output.size($0.usage.bytes), Output.size($0.quota),
+                            ]
                         })
                 }
             }

@@ -5,7 +5,7 @@ import PopstoreOperations
 import PopstoreStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `--store DIR`, taken by every command.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PopstoreCore
+import PopstoreOperations
 import PopstoreStore
 
 struct InitCommand: ParsableCommand {
@@ -49,5 +50,3 @@ struct PasswdCommand: ParsableCommand {
         }
     }
 }
-
-import PopstoreOperations

@@ -42,8 +42,11 @@ struct MessageCommand: ParsableCommand {
                     Output.table(
                         ["#", "UID", "SIZE", "READ", "ARRIVED", "FROM", "SUBJECT"],
                         messages.map {
-                            [String($0.number), $0.uid, String($0.size), $0.retrieved ? "yes" : "", ISO8601DateFormatter().string(from: $0.arrived),
-                             $0.from.isEmpty ? "<>" : $0.from, $0.subject]
+                            [
+                                String($0.number), $0.uid, String($0.size), $0.retrieved ? "yes" : "",
+                                ISO8601DateFormatter().string(from: $0.arrived),
+                                $0.from.isEmpty ? "<>" : $0.from, $0.subject,
+                            ]
                         })
                 }
             }

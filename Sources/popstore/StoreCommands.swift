@@ -23,7 +23,10 @@ struct StoreCommand: ParsableCommand {
                     Message files:     \(stats.messageFiles)
                     Maildrop entries:  \(stats.maildropEntries)
                     Bytes:             \(stats.bytes)
-                    """ + "\n" + Output.table(["VOLUME", "PATH", "ACCOUNTS", "FILES"], stats.volumes.map { [$0.name, $0.path, String($0.accounts), String($0.messageFiles)] })
+                    """ + "\n"
+                        + Output.table(
+                            ["VOLUME", "PATH", "ACCOUNTS", "FILES"],
+                            stats.volumes.map { [$0.name, $0.path, String($0.accounts), String($0.messageFiles)] })
                 }
             }
         }
@@ -53,7 +56,8 @@ struct StoreCommand: ParsableCommand {
                         let mended = report.repaired.contains(problem) ? " (repaired)" : ""
                         return "\(problem.kind.rawValue): \(problem.path): \(problem.detail)\(mended)"
                     }
-                    return lines.joined(separator: "\n") + "\n" + (report.consistent ? "The store is consistent now." : "The store is NOT consistent.")
+                    return lines.joined(separator: "\n") + "\n"
+                        + (report.consistent ? "The store is consistent now." : "The store is NOT consistent.")
                 }
                 if !report.consistent { throw ExitCode(1) }
             }
@@ -61,7 +65,8 @@ struct StoreCommand: ParsableCommand {
     }
 
     struct VolumeCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "volume", abstract: "Manage volumes.", subcommands: [Add.self, List.self])
+        static let configuration = CommandConfiguration(
+            commandName: "volume", abstract: "Manage volumes.", subcommands: [Add.self, List.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add a directory (another disk) as a volume.")

@@ -2,7 +2,7 @@ import Foundation
 import PopstoreCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything the CLI says to or asks of a person.

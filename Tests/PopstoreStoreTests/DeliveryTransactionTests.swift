@@ -2,6 +2,7 @@ import Foundation
 import MailMessage
 import PopstoreCore
 import Testing
+
 @testable import PopstoreStore
 
 struct InjectedFault: Error {}

@@ -1,6 +1,7 @@
 import Foundation
 import PopstoreCore
 import Testing
+
 @testable import PopstoreStore
 
 @Suite struct StoreLayoutTests {

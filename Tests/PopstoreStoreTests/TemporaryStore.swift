@@ -1,5 +1,7 @@
 import Foundation
 import PopstoreCore
+import Testing
+
 @testable import PopstoreStore
 
 /// A store in a fresh temporary directory, removed when the test ends.
@@ -51,8 +53,6 @@ final class TemporaryStore {
         return out
     }
 }
-
-import Testing
 
 func message(_ id: Int, bodyLines: Int = 3) -> [UInt8] {
     var text = "From: a@example.net\nSubject: test \(id)\nMessage-ID: <\(id)@test>\n\n"
