@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `popstore` executable: commands parse their arguments and call the operations
 /// layer; no rule lives here.
 @main
@@ -11,4 +15,21 @@ struct Popstore: ParsableCommand {
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
             MessageCommand.self, StoreCommand.self, PasswdCommand.self,
         ])
+
+    /// Every error is one `error:` line and a non-zero status, usage mistakes included;
+    /// `--help` and exit statuses set by a command pass through unchanged.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Self.exit(withError: exit)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { Self.exit(withError: error) }
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command"
+            Terminal.error(text + " (see popstore --help)")
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
