@@ -8,8 +8,11 @@ public struct DomainName: Sendable, Hashable, Codable, Comparable, CustomStringC
     public static let maximumLabelLength = 63
 
     public init(_ raw: String) throws(PopstoreError) {
-        let folded = raw.lowercased()
         let shown = NameRules.printable(raw)
+        // ASCII only, folded by ASCII rules: Unicode case mapping would turn look-alikes
+        // (the Kelvin sign) into letters.
+        guard raw.unicodeScalars.allSatisfy(\.isASCII) else { throw .invalidInput("invalid domain \(shown)") }
+        let folded = raw.lowercased()
         guard !folded.isEmpty, folded.utf8.count <= DomainName.maximumLength else {
             throw .invalidInput("invalid domain \(shown)")
         }

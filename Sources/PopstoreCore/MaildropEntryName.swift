@@ -26,9 +26,10 @@ public struct MaildropEntryName: Sendable, Hashable, Comparable, CustomStringCon
     public init?(_ name: String) {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 || (parts.count == 4 && parts[3] == "r"),
-            parts[0].count == 16, let arrival = Int64(parts[0]), arrival >= 0,
+            parts[0].count == 16, parts[0].allSatisfy(\.isASCIIDigit), let arrival = Int64(parts[0]),
             MaildropEntryName.isValidUID(parts[1]),
-            parts[2].allSatisfy(\.isASCIIDigit), !parts[2].isEmpty, parts[2].count <= 18, let size = Int64(parts[2])
+            parts[2].allSatisfy(\.isASCIIDigit), !parts[2].isEmpty, parts[2].count <= 18,
+            parts[2] == "0" || parts[2].first != "0", let size = Int64(parts[2])
         else { return nil }
         self.init(arrivalMicros: arrival, uid: String(parts[1]), size: size, retrieved: parts.count == 4)
     }

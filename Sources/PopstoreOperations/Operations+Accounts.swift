@@ -41,7 +41,6 @@ extension Operations {
         spec.flags = original.flags
         spec.group = .some(original.group)
         spec.siteData = original.siteData
-        spec.owner = original.owner
         spec.volume = original.volume
         return try addAccount(spec)
     }

@@ -99,8 +99,12 @@ extension Operations {
         guard !creating, subtree.contains(name) else {
             throw .permissionDenied("permission denied: group \(name) is outside your scope")
         }
-        for child in children where tree.subgroups[child] != nil && !subtree.contains(child) {
-            throw .permissionDenied("permission denied: group \(child) is outside your scope")
+        for child in children where !subtree.contains(child) {
+            // A new name is fine; a name that exists, or that accounts still carry after
+            // their group was removed, would bring those accounts into this manager's scope.
+            var inUse = tree.subgroups[child] != nil
+            if !inUse { try store.forEachProfile { if $0.group == child { inUse = true } } }
+            if inUse { throw .permissionDenied("permission denied: group \(child) is outside your scope") }
         }
     }
 

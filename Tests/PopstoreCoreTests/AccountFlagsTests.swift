@@ -3,7 +3,7 @@ import PopstoreCore
 import Testing
 
 struct AccountFlagsTests {
-    @Test(arguments: [
+    static let lists: [(String, AccountFlags)] = [
         ("", []),
         ("MANAGE", [.manage]),
         ("manage", [.manage]),
@@ -11,9 +11,13 @@ struct AccountFlagsTests {
         (" lockpwd , pwd_elsewhere ", [.lockpwd, .pwdElsewhere]),
         ("manage,,migrated", [.manage, .migrated]),
         ("DISUSER,disuser", [.disuser]),
-        ("dismail,disuser,lockpwd,manage,migrated,pwd_elsewhere",
-         [.dismail, .disuser, .lockpwd, .manage, .migrated, .pwdElsewhere]),
-    ] as [(String, AccountFlags)])
+        (
+            "dismail,disuser,lockpwd,manage,migrated,pwd_elsewhere",
+            [.dismail, .disuser, .lockpwd, .manage, .migrated, .pwdElsewhere]
+        ),
+    ]
+
+    @Test(arguments: lists)
     func parsesCaseInsensitiveLists(list: String, flags: AccountFlags) throws {
         #expect(try AccountFlags(parsing: list) == flags)
     }

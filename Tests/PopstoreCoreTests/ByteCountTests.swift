@@ -2,7 +2,7 @@ import PopstoreCore
 import Testing
 
 struct ByteCountTests {
-    @Test(arguments: [
+    static let sizes: [(String, Int64)] = [
         ("0", 0),
         ("1024", 1024),
         ("1500", 1500),
@@ -16,7 +16,9 @@ struct ByteCountTests {
         ("0K", 0),
         ("1048576G", 1 << 50),
         ("1125899906842624", 1 << 50),
-    ] as [(String, Int64)])
+    ]
+
+    @Test(arguments: sizes)
     func parses(raw: String, bytes: Int64) throws {
         #expect(try ByteCount.parse(raw) == bytes)
     }
@@ -48,7 +50,7 @@ struct ByteCountTests {
         ) { try ByteCount.parse(raw) }
     }
 
-    @Test(arguments: [
+    static let spellings: [(Int64, String)] = [
         (0, "0"),
         (1, "1"),
         (1000, "1000"),
@@ -60,7 +62,9 @@ struct ByteCountTests {
         (10_486_784, "10241K"),
         (2_147_483_648, "2G"),
         (1 << 50, "1048576G"),
-    ] as [(Int64, String)])
+    ]
+
+    @Test(arguments: spellings)
     func formatsShortestExactSpelling(bytes: Int64, text: String) throws {
         #expect(ByteCount.format(bytes) == text)
         #expect(try ByteCount.parse(text) == bytes)

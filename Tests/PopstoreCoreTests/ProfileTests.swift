@@ -12,7 +12,8 @@ struct ProfileTests {
             owner: "Jane Doe, Room 12", group: "sales", siteData: "{\"cost-centre\": 42}",
             flags: [.manage, .lockpwd, .migrated], quota: 10_485_760, overdraft: 524_288)
         profile.password = PasswordRecord(
-            hash: "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA", scram: StoredScram(salt: "c2FsdA==", iterations: 4096, storedKey: "a2V5", serverKey: "c2Vy"),
+            hash: "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA",
+            scram: StoredScram(salt: "c2FsdA==", iterations: 4096, storedKey: "a2V5", serverKey: "c2Vy"),
             legacySecret: "sealed-secret", changed: Date(timeIntervalSince1970: 1_700_000_100), preExpired: true)
         profile.sessions.connections = 7
         profile.sessions.connectSeconds = 300

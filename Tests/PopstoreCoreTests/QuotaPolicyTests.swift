@@ -19,7 +19,9 @@ struct QuotaPolicyTests {
         Case(quota: 1000, overdraft: 0, usage: 1000, size: 0, admits: true, testDescription: "usage at quota, empty message"),
         Case(quota: 1000, overdraft: 0, usage: 1000, size: 1, admits: false, testDescription: "usage at quota, no overdraft"),
         Case(quota: 1000, overdraft: 500, usage: 1000, size: 500, admits: true, testDescription: "usage at quota, fits the overdraft"),
-        Case(quota: 1000, overdraft: 500, usage: 1000, size: 501, admits: false, testDescription: "usage at quota, one byte past the overdraft"),
+        Case(
+            quota: 1000, overdraft: 500, usage: 1000, size: 501, admits: false,
+            testDescription: "usage at quota, one byte past the overdraft"),
         Case(
             quota: 1000, overdraft: 500, usage: 1001, size: 1, admits: false,
             testDescription: "usage already exceeds the quota, room left in the overdraft"),
