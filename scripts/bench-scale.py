@@ -50,6 +50,8 @@ def main() -> None:
     base = args.dir or tempfile.mkdtemp(prefix="popstore-bench-")
     message = (b"From: a@example.net\nSubject: bench\n\n" + b"x" * 76 + b"\n") * 52
     try:
+        stores: dict[int, str] = {}
+        imports: dict[int, float] = {}
         for size in args.sizes:
             store = os.path.join(base, f"store-{size}")
             shutil.rmtree(store, ignore_errors=True)
@@ -57,20 +59,26 @@ def main() -> None:
             names = "\n".join(f"user{i}" for i in range(size)).encode()
             start = time.perf_counter()
             run(args.bin, store, "account", "import", data=names)
-            import_s = time.perf_counter() - start
-            target = f"user{size // 2}"
-            show = timed(lambda: run(args.bin, store, "account", "show", target), args.reps)
-            deliver = timed(lambda: run(args.bin, store, "message", "add", "--to", target, data=message), args.reps)
+            imports[size] = time.perf_counter() - start
+            stores[size] = store
+        # Interleaved rounds, so that drift in the machine's load falls on every size alike.
+        show: dict[int, list[float]] = {size: [] for size in args.sizes}
+        deliver: dict[int, list[float]] = {size: [] for size in args.sizes}
+        for _ in range(args.reps):
+            for size, store in stores.items():
+                target = f"user{size // 2}"
+                show[size] += timed(lambda: run(args.bin, store, "account", "show", target), 1)
+                deliver[size] += timed(lambda: run(args.bin, store, "message", "add", "--to", target, data=message), 1)
+        for size in args.sizes:
             print(json.dumps({
                 "accounts": size,
-                "import_seconds": round(import_s, 1),
-                "account_show_ms_median": round(statistics.median(show), 2),
-                "account_show_ms_p90": round(sorted(show)[int(len(show) * 0.9) - 1], 2),
-                "message_add_ms_median": round(statistics.median(deliver), 2),
-                "message_add_ms_p90": round(sorted(deliver)[int(len(deliver) * 0.9) - 1], 2),
+                "import_seconds": round(imports[size], 1),
+                "account_show_ms_median": round(statistics.median(show[size]), 2),
+                "account_show_ms_p90": round(sorted(show[size])[int(len(show[size]) * 0.9) - 1], 2),
+                "message_add_ms_median": round(statistics.median(deliver[size]), 2),
+                "message_add_ms_p90": round(sorted(deliver[size])[int(len(deliver[size]) * 0.9) - 1], 2),
                 "reps": args.reps,
             }), flush=True)
-            shutil.rmtree(store, ignore_errors=True)
     finally:
         if not args.dir:
             shutil.rmtree(base, ignore_errors=True)

@@ -9,12 +9,7 @@ extension Store {
     }
 
     public func saveGroup(_ group: ManagementGroup, creating: Bool = false) throws(PopstoreError) {
-        let file = layout.groupFile(group.name)
-        if creating {
-            try DurableFile.create(file, with: try JSONFile.encode(group), what: "group \(group.name)")
-        } else {
-            try DurableFile.replace(file, with: try JSONFile.encode(group))
-        }
+        try save(group, to: layout.groupFile(group.name), creating: creating, what: "group \(group.name)")
     }
 
     public func removeGroup(_ name: String) throws(PopstoreError) {
@@ -39,12 +34,7 @@ extension Store {
     }
 
     public func saveDomain(_ domain: UserDomain, creating: Bool = false) throws(PopstoreError) {
-        let file = layout.domainFile(domain.name)
-        if creating {
-            try DurableFile.create(file, with: try JSONFile.encode(domain), what: "domain \(domain.name)")
-        } else {
-            try DurableFile.replace(file, with: try JSONFile.encode(domain))
-        }
+        try save(domain, to: layout.domainFile(domain.name), creating: creating, what: "domain \(domain.name)")
     }
 
     public func removeDomain(_ name: DomainName) throws(PopstoreError) {
@@ -78,6 +68,15 @@ extension Store {
                 let entry = try? JSONFile.read(ForwardingEntry.self, at: path, what: "a forwarding", newest: ForwardingEntry.formatVersion)
             else { return }
             try body(entry)
+        }
+    }
+
+    /// Creates (failing if it exists) or replaces a small JSON file.
+    private func save<T: Encodable>(_ value: T, to file: String, creating: Bool, what: String) throws(PopstoreError) {
+        if creating {
+            try DurableFile.create(file, with: try JSONFile.encode(value), what: what)
+        } else {
+            try DurableFile.replace(file, with: try JSONFile.encode(value))
         }
     }
 
