@@ -29,8 +29,8 @@ enum DurableFile {
     }
 
     /// Creates `path`; throws `.alreadyExists` if it exists.
-    static func create(_ path: String, with bytes: [UInt8], what: String) throws(PopstoreError) {
-        do { try write(path, bytes, exclusive: true) } catch .alreadyExists {
+    static func create(_ path: String, with bytes: [UInt8], what: String, mode: mode_t = 0o640) throws(PopstoreError) {
+        do { try write(path, bytes, exclusive: true, mode: mode) } catch .alreadyExists {
             throw .alreadyExists("\(what) already exists")
         }
     }
@@ -43,8 +43,8 @@ enum DurableFile {
         } catch { throw error.popstoreError }
     }
 
-    private static func write(_ path: String, _ bytes: [UInt8], exclusive: Bool) throws(PopstoreError) {
-        do { try writeRaw(path, bytes, exclusive: exclusive) } catch let error as SystemCallError {
+    private static func write(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t = 0o640) throws(PopstoreError) {
+        do { try writeRaw(path, bytes, exclusive: exclusive, mode: mode) } catch let error as SystemCallError {
             if exclusive && error.errno == EEXIST { throw .alreadyExists("already exists") }
             throw error.popstoreError
         } catch {
@@ -52,11 +52,11 @@ enum DurableFile {
         }
     }
 
-    private static func writeRaw(_ path: String, _ bytes: [UInt8], exclusive: Bool) throws {
+    private static func writeRaw(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t) throws {
         let directory = Posix.parentDirectory(of: path)
         let base = path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...]
         let tmp = "\(directory)/.\(base).\(randomToken())\(tmpSuffix)"
-        let fd = try Posix.open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode: 0o640)
+        let fd = try Posix.open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         _ = FileLock.tryLock(descriptor: fd)
         var visible = false
         defer {

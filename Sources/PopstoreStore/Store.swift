@@ -110,10 +110,9 @@ public final class Store: Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        do { try DurableFile.create(layout.legacyKeyFile, with: bytes, what: "the legacy-auth key") } catch .alreadyExists {
+        do { try DurableFile.create(layout.legacyKeyFile, with: bytes, what: "the legacy-auth key", mode: 0o600) } catch .alreadyExists {
             return try legacySecretKeyBytes()
         }
-        _ = Glibc.chmod(layout.legacyKeyFile, 0o600)
         return bytes
     }
 

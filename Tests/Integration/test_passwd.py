@@ -100,3 +100,18 @@ def test_legacy_secret_text_never_shown(ps: Popstore):
     ps.add("x", "--password", "Visible-If-Leaked-42")
     for argv in (("account", "show", "x"), ("account", "show", "x", "--json"), ("account", "list", "--json")):
         assert "Visible-If-Leaked-42" not in ps.ok(*argv).out
+
+
+def test_legacy_key_is_private_and_outside_the_profile_tree(ps: Popstore):
+    import stat as st
+
+    ps.ok("store", "set", "legacy-auth", "on")
+    ps.ok("account", "add", "carol", "--password", "secret-c")
+    keys = ps.store / "keys"
+    key = keys / "legacy-auth.key"
+    assert key.is_file() and key.stat().st_size == 32
+    assert st.S_IMODE(key.stat().st_mode) == 0o600
+    assert st.S_IMODE(keys.stat().st_mode) == 0o700
+    profiles = ps.store / "profiles"
+    assert not any(p.name == key.name for p in profiles.rglob("*"))
+    assert all(b"secret-c" not in p.read_bytes() for p in profiles.rglob("*.json"))
