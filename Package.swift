@@ -3,7 +3,7 @@ import PackageDescription
 
 // Module boundaries (see docs/architecture.md):
 // - PopstoreCore holds the domain rules and does no I/O.
-// - MailMessage and SASL are pure: bytes in, bytes out.
+// - MailMessage, SASL and POP3 are pure: bytes in, bytes out (POP3 over NIOCore's ByteBuffer).
 // - PopstoreStore is the only module that touches the store's files.
 // - PopstoreOperations holds every management rule and its permission check.
 // - popstore (the executable) is wiring only.
@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
@@ -28,6 +29,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "POP3", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
+        .testTarget(name: "POP3Tests", dependencies: ["POP3", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(
             name: "PopstoreOperationsTests",

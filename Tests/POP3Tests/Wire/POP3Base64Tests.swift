@@ -1,0 +1,28 @@
+import Testing
+
+@testable import POP3
+
+struct POP3Base64Tests {
+    /// RFC 4648 §10 test vectors.
+    @Test(arguments: [
+        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
+    ])
+    func rfc4648Vectors(_ plain: String, _ encoded: String) {
+        #expect(POP3Base64.encode(Array(plain.utf8)) == Array(encoded.utf8))
+        #expect(POP3Base64.decode(Array(encoded.utf8)) == Array(plain.utf8))
+    }
+
+    @Test func everyByteValueRoundTrips() {
+        for length in 0...5 {
+            let bytes = (0..<256).map { UInt8(($0 * 7 + length) % 256) } + Array(repeating: 0xFF, count: length)
+            #expect(POP3Base64.decode(POP3Base64.encode(bytes)) == bytes)
+        }
+    }
+
+    @Test(arguments: [
+        "Zg", "Zg=", "Zg===", "=", "==", "====", "Z===", "Zm9v=", "Zg==Zg==", "Zh==", "Zm9=", "Zm 9v", "Zm9v\n", "Zm-_", "Zm9v\u{0}",
+    ])
+    func refusesNonCanonical(_ text: String) {
+        #expect(POP3Base64.decode(Array(text.utf8)) == nil)
+    }
+}
