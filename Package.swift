@@ -29,7 +29,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "POP3", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "POP3", dependencies: ["SASL", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
-        .testTarget(name: "POP3Tests", dependencies: ["POP3", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "POP3Tests", dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(
             name: "PopstoreOperationsTests",
