@@ -6,6 +6,7 @@ import PackageDescription
 // - MailMessage, SASL and POP3 are pure: bytes in, bytes out (POP3 over NIOCore's ByteBuffer).
 // - PopstoreStore is the only module that touches the store's files.
 // - PopstoreOperations holds every management rule and its permission check.
+// - PopstoreServer is the only module that sees sockets (SwiftNIO listeners, TLS, services).
 // - popstore (the executable) is wiring only.
 let package = Package(
     name: "popstore",
@@ -17,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
@@ -42,11 +48,28 @@ let package = Package(
             name: "PopstoreOperations",
             dependencies: ["PopstoreCore", "PopstoreStore", "MailMessage", "SASL"]
         ),
+        .target(
+            name: "PopstoreServer",
+            dependencies: [
+                "POP3", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "popstore",
             dependencies: [
                 "PopstoreCore",
                 "PopstoreOperations",
+                "PopstoreServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

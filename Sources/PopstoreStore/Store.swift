@@ -116,6 +116,41 @@ public final class Store: Sendable {
         return bytes
     }
 
+    /// Files kept in `keys/` beside the legacy-auth key.
+    public enum KeyFile: String, Sendable {
+        /// The self-signed certificate made on first start (PEM).
+        case tlsCertificate = "tls-certificate.pem"
+        /// Its private key (PEM), mode 0600.
+        case tlsPrivateKey = "tls-private-key.pem"
+        /// The key that makes SCRAM's decoy salts for unknown users (RFC 5802 §5.1):
+        /// stable, so repeated probes see one salt per name.
+        case scramDecoyKey = "scram-decoy.key"
+    }
+
+    /// The SCRAM decoy key, made on first use.
+    public func scramDecoyKeyBytes() throws(PopstoreError) -> [UInt8] {
+        if let bytes = try keyFile(.scramDecoyKey), bytes.count == 32 { return bytes }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        if try createKeyFile(.scramDecoyKey, bytes: bytes) { return bytes }
+        guard let stored = try keyFile(.scramDecoyKey), stored.count == 32 else { throw .permanent("the SCRAM decoy key is damaged") }
+        return stored
+    }
+
+    public func keyFile(_ file: KeyFile) throws(PopstoreError) -> [UInt8]? {
+        try DurableFile.read("\(layout.keysDirectory)/\(file.rawValue)")
+    }
+
+    /// Creates a key file (0600); false when another process made it first.
+    public func createKeyFile(_ file: KeyFile, bytes: [UInt8]) throws(PopstoreError) -> Bool {
+        do {
+            try DurableFile.create("\(layout.keysDirectory)/\(file.rawValue)", with: bytes, what: file.rawValue, mode: 0o600)
+            return true
+        } catch .alreadyExists {
+            return false
+        }
+    }
+
     static func absolute(_ path: String) -> String {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }

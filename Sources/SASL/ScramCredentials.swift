@@ -20,6 +20,14 @@ public struct ScramCredentials: Sendable, Equatable {
     /// HMAC(SaltedPassword, "Server Key"). Codable as base64.
     public var serverKey: [UInt8]
 
+    /// Credentials as a store kept them (no check here: the mechanism refuses unusable ones).
+    public init(salt: [UInt8], iterations: Int, storedKey: [UInt8], serverKey: [UInt8]) {
+        self.salt = salt
+        self.iterations = iterations
+        self.storedKey = storedKey
+        self.serverKey = serverKey
+    }
+
     /// RFC 7677 §4: the iteration count MUST be at least 4096.
     public static let defaultIterations = 4096
     /// Below RFC 7677's minimum, or so high that one login takes seconds.

@@ -7,21 +7,25 @@ import ArgumentParser
 /// The `popstore` executable: commands parse their arguments and call the operations
 /// layer; no rule lives here.
 @main
-struct Popstore: ParsableCommand {
+struct Popstore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "popstore",
         abstract: "A message store for POP3 users.",
         subcommands: [
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
-            MessageCommand.self, StoreCommand.self, PasswdCommand.self,
+            MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self,
         ])
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;
     /// `--help` and exit statuses set by a command pass through unchanged.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
         } catch {

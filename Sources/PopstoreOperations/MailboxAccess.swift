@@ -1,0 +1,104 @@
+import Foundation
+import PopstoreCore
+import PopstoreStore
+import SASL
+
+/// What a mail client may do with its own account: log in and open its maildrop.
+/// The POP3 server (and later ManageSieve and poppassd) calls these; the rules of login
+/// (DISUSER, PWD_ELSEWHERE, LOGIN-DELAY, one session per maildrop) live here once.
+public struct MailboxAccess: Sendable {
+    public let store: Store
+    let clock: WallClock
+
+    public init(store: Store, clock: WallClock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Why a login did not open the maildrop.
+    public enum Refusal: Error, Sendable, Equatable {
+        case badCredentials, inUse, loginDelay, temporary
+    }
+
+    /// An open maildrop, held until `close`.
+    public struct Login: Sendable {
+        public let account: AccountID
+        public let session: MaildropSession
+        public let since: Date
+    }
+
+    func account(_ user: String) -> (AccountID, Profile)? {
+        guard let id = try? AccountID(parsing: user, defaultDomain: store.settings.defaultDomain, rules: store.settings.nameRules),
+            let profile = try? store.profile(id)
+        else { return nil }
+        return (id, profile)
+    }
+
+    /// Checks a clear-text password; one scrypt computation whatever the outcome.
+    public func verifyPassword(user: String, password: String) -> AccountID? {
+        let found = account(user)
+        guard Credentials.verify(password, profile: found?.1, settings: store.settings), let (id, profile) = found,
+            !profile.flags.contains(.disuser)
+        else { return nil }
+        return id
+    }
+
+    /// The clear-text-equivalent secret for APOP and CRAM-MD5, where the site keeps one.
+    public func legacySecret(user: String) -> String? {
+        guard store.settings.legacyAuth, let (id, profile) = account(user), !profile.flags.contains(.disuser),
+            !profile.flags.contains(.pwdElsewhere), let sealed = profile.password?.legacySecret,
+            let key = try? LegacySecretKey(rawBytes: store.legacySecretKeyBytes()),
+            let secret = try? SealedLegacySecret(encoded: sealed).open(account: id.address, key: key)
+        else { return nil }
+        return secret
+    }
+
+    /// The SCRAM-SHA-256 keys of an account (nil for an unknown or disabled one), and
+    /// its canonical name, so every spelling of a name gets the same decoy salt.
+    public func scramCredentials(user: String) -> (ScramCredentials?, canonicalName: String?) {
+        guard let (id, profile) = account(user) else {
+            let canonical = try? store.settings.nameRules.canonicalName(user)
+            return (nil, canonical)
+        }
+        guard !profile.flags.contains(.disuser), !profile.flags.contains(.pwdElsewhere), let stored = profile.password?.scram,
+            let salt = Data(base64Encoded: stored.salt), let storedKey = Data(base64Encoded: stored.storedKey),
+            let serverKey = Data(base64Encoded: stored.serverKey)
+        else { return (nil, id.address) }
+        let credentials = ScramCredentials(
+            salt: Array(salt), iterations: stored.iterations, storedKey: Array(storedKey), serverKey: Array(serverKey))
+        return (credentials, id.address)
+    }
+
+    /// Opens the maildrop of an authenticated account for a session: refuses DISUSER,
+    /// a login sooner than `loginDelay` after the last one (RFC 2449 §6.5), and a maildrop
+    /// another session holds (RFC 2449 [IN-USE]); counts the connection.
+    public func open(_ user: String, loginDelay: Int?) -> Result<Login, Refusal> {
+        guard let (id, profile) = account(user), !profile.flags.contains(.disuser) else { return .failure(.badCredentials) }
+        let now = clock.now()
+        if let loginDelay, let last = profile.sessions.lastConnect, now.timeIntervalSince(last) < Double(loginDelay) {
+            return .failure(.loginDelay)
+        }
+        do {
+            guard let session = try store.maildrop(for: profile).openSession() else { return .failure(.inUse) }
+            try store.updateProfile(id) { profile in
+                profile.sessions.connections += 1
+                profile.sessions.lastConnect = now
+            }
+            return .success(Login(account: id, session: session, since: now))
+        } catch {
+            return .failure(.temporary)
+        }
+    }
+
+    /// Ends a session: records the accounting and releases the maildrop.
+    public func close(_ login: Login, messagesRetrieved: Int, bytesRetrieved: Int64) {
+        defer { login.session.release() }
+        let now = clock.now()
+        _ = try? store.updateProfile(login.account) { profile in
+            profile.sessions.lastDisconnect = now
+            profile.sessions.connectSeconds += Int64(max(0, now.timeIntervalSince(login.since)).rounded())
+            profile.sessions.messagesRetrieved += Int64(messagesRetrieved)
+            profile.sessions.bytesRetrieved += bytesRetrieved
+        }
+    }
+}

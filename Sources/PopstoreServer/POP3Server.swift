@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import POP3
+import PopstoreCore
+import PopstoreOperations
+import PopstoreStore
+import SASL
+import ServiceLifecycle
+
+/// The POP3 and POP3S listeners as one Service: binds, serves until graceful shutdown,
+/// then stops accepting and closes its sessions (each releases its maildrop lock, and
+/// a session without QUIT changes nothing).
+public struct POP3Server: Service {
+    let services: POP3Services
+    let onBound: @Sendable (String) -> Void
+
+    /// - Parameter onBound: told one line per bound endpoint ("pop3 127.0.0.1:1110").
+    public init(
+        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
+        onBound: @escaping @Sendable (String) -> Void
+    ) throws {
+        guard let decoyKey = ScramDecoyKey(rawBytes: try store.scramDecoyKeyBytes()),
+            let sasl = SASLServerConfiguration(challengeHost: "popstore", scramDecoyKey: decoyKey, successData: .asChallenge)
+        else { throw PopstoreError.permanent("cannot set up SASL") }
+        services = POP3Services(
+            configuration: configuration, access: MailboxAccess(store: store, clock: clock),
+            throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
+            tls: try TLSIdentity.serverContext(configuration: configuration, store: store), sasl: sasl,
+            threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)
+        self.onBound = onBound
+    }
+
+    public func run() async throws {
+        let services = self.services
+        var channels: [any Channel] = []
+        let endpoints = services.configuration.pop3.map { ($0, false) } + services.configuration.pop3s.map { ($0, true) }
+        for (endpoint, implicitTLS) in endpoints {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: false)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls)) }
+                        try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))))
+                        try sync.addHandler(
+                            POP3SessionHandler(
+                                services: services, implicitTLS: implicitTLS, loopback: channel.remoteAddress?.isLoopback ?? false,
+                                sessionID: POP3Server.sessionID()))
+                    }
+                }
+                .bind(host: endpoint.host, port: endpoint.port).get()
+            channels.append(channel)
+            let bound = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host):\($0.port ?? endpoint.port)" } ?? "\(endpoint)"
+            onBound("\(implicitTLS ? "pop3s" : "pop3") \(bound)")
+        }
+        try? await gracefulShutdown()
+        for channel in channels { try? await channel.close() }
+    }
+
+    static func sessionID() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+}
+
+extension SocketAddress {
+    /// 127.0.0.0/8 and ::1: a client on this machine.
+    var isLoopback: Bool {
+        guard let ip = ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}

@@ -1,0 +1,27 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import POP3
+import PopstoreCore
+import PopstoreOperations
+import PopstoreStore
+import SASL
+
+/// What every POP3 session of one server shares; all of it Sendable.
+struct POP3Services: Sendable {
+    let configuration: ServerConfiguration
+    let access: MailboxAccess
+    let throttle: LoginThrottle
+    let sessions: SessionCounter
+    let tls: NIOSSLContext
+    let sasl: SASLServerConfiguration
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let clock: WallClock
+
+    /// The mechanisms this store can serve: CRAM-MD5 needs the sealed secrets of legacy auth.
+    var mechanisms: [SASLMechanismName] {
+        access.store.settings.legacyAuth ? [.scramSHA256, .cramMD5, .plain, .login] : [.scramSHA256, .plain, .login]
+    }
+}

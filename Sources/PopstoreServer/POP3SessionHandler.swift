@@ -1,0 +1,386 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import POP3
+import PopstoreCore
+import PopstoreOperations
+import PopstoreStore
+import SASL
+
+/// The thin driver of one POP3 connection: frames bytes into commands, feeds the
+/// session state machine, and performs its actions (store work on the thread pool,
+/// never on the event loop). One command is handled at a time, so pipelined commands
+/// are answered in order (RFC 2449 PIPELINING).
+final class POP3SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = IOData
+
+    private let services: POP3Services
+    private var machine: POP3SessionStateMachine
+    private var parser = POP3CommandParser()
+    private var input = ByteBuffer()
+    private var busy = false
+    private var tlsActive: Bool
+    private var login: MailboxAccess.Login?
+    private var retrievedMessages = 0
+    private var retrievedBytes: Int64 = 0
+    private var counted = false
+    private var address = "unknown"
+    private var logger: Logger
+    private var user: String?
+
+    init(services: POP3Services, implicitTLS: Bool, loopback: Bool, sessionID: String) {
+        self.services = services
+        self.tlsActive = implicitTLS
+        var logger = services.logger
+        logger[metadataKey: "pop3.session"] = "\(sessionID)"
+        self.logger = logger
+        let config = services.configuration
+        var apop: String? = nil
+        if services.access.store.settings.legacyAuth { apop = APOP.timestamp(unique: sessionID, host: "popstore") }
+        let sasl = services.sasl
+        machine = POP3SessionStateMachine(
+            configuration: POP3SessionConfiguration(
+                implementation: config.implementation, tlsActive: implicitTLS, tlsAvailable: !implicitTLS,
+                plaintextAllowedWithoutTLS: loopback && config.plaintextOnLoopback, apopTimestamp: apop,
+                mechanisms: services.mechanisms, policy: config.policy)
+        ) { mechanism in SASLServer(mechanism: mechanism, configuration: sasl) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        address = context.remoteAddress?.ipAddress ?? "unknown"
+        logger[metadataKey: "pop3.client"] = "\(address)"
+        guard services.sessions.open(address) else {
+            logger.notice("session refused: too many sessions")
+            send(.error(.sysTemp, "too many sessions; try again later"), context: context, close: true)
+            return
+        }
+        counted = true
+        logger.info("session opened", metadata: ["pop3.tls": "\(tlsActive)"])
+        perform(machine.greeting(), context: context)
+        context.flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        input.writeBuffer(&bytes)
+        processInput(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        machine.connectionClosed()
+        if counted { services.sessions.close(address) }
+        counted = false
+        if let login {
+            self.login = nil
+            let access = services.access
+            let (messages, bytes) = (retrievedMessages, retrievedBytes)
+            _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) {
+                access.close(login, messagesRetrieved: messages, bytesRetrieved: bytes)
+            }
+        }
+        logger.info(
+            "session closed",
+            metadata: ["pop3.user": "\(user ?? "-")", "pop3.retrieved": "\(retrievedMessages)", "pop3.bytes": "\(retrievedBytes)"])
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.info("autologout after idle time")
+            send(.error(nil, "autologout: idle for too long"), context: context, close: true)
+            return
+        }
+        if case TLSUserEvent.handshakeCompleted = event {
+            tlsActive = true
+            machine.tlsEstablished()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? NIOSSLError, case .uncleanShutdown = error { return }
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: input
+
+    private func processInput(context: ChannelHandlerContext) {
+        while !busy && context.channel.isActive {
+            do {
+                if machine.expectsSASLResponse {
+                    guard let response = try parser.parseSASLResponse(from: &input) else { break }
+                    perform(machine.receive(response), context: context)
+                } else {
+                    guard let command = try parser.parseCommand(from: &input) else { break }
+                    if case .user(let name) = command { user = name }
+                    perform(machine.receive(command), context: context)
+                }
+            } catch {
+                perform(machine.receiveInvalid(error), context: context)
+            }
+        }
+        input.discardReadBytes()
+        context.flush()
+    }
+
+    // MARK: actions
+
+    private func send(_ response: POP3Response, context: ChannelHandlerContext, close: Bool = false) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        response.encode(into: &buffer)
+        if close {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        } else {
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        }
+    }
+
+    private func perform(_ action: POP3SessionAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .send(let response):
+            send(response, context: context)
+        case .sendAndClose(let response):
+            send(response, context: context, close: true)
+        case .startTLS(let response):
+            send(response, context: context)
+            context.flush()
+            // RFC 2595 §2.2: whatever the client pipelined after STLS is discarded, never executed.
+            input.clear()
+            parser.reset()
+            let handler = NIOSSLServerHandler(context: services.tls)
+            do { try context.pipeline.syncOperations.addHandler(handler, position: .first) } catch { context.close(promise: nil) }
+        case .verifyPassword(let name, let password):
+            user = name
+            authenticate(context: context, account: name) { access in access.verifyPassword(user: name, password: password) != nil }
+        case .verifyAPOP(let name, let digest):
+            user = name
+            let timestamp = machine.configuration.apopTimestamp ?? ""
+            authenticate(context: context, account: name) { access in
+                let secret = access.legacySecret(user: name)
+                return APOP.verify(digest: digest, timestamp: timestamp, secret: secret ?? "") && secret != nil
+            }
+        case .saslLookup(let lookup):
+            saslLookup(lookup, context: context)
+        case .openMaildrop(let name):
+            user = name
+            openMaildrop(name, context: context)
+        case .sendMessage(_, let uid, let bodyLines):
+            sendMessage(uid: uid, bodyLines: bodyLines, context: context)
+        case .commitUpdate(let deleted, let retrieved):
+            commit(deleted: deleted, retrieved: retrieved, context: context)
+        }
+    }
+
+    /// Runs blocking store work off the event loop, then continues on it.
+    private func offload<T: Sendable>(
+        context: ChannelHandlerContext, _ work: @escaping @Sendable () -> T, then: @escaping (T) -> Void
+    ) {
+        busy = true
+        services.threadPool.runIfActive(eventLoop: context.eventLoop, work).assumeIsolated().whenComplete { result in
+            self.busy = false
+            if case .success(let value) = result { then(value) } else { context.close(promise: nil) }
+            self.processInput(context: context)
+        }
+    }
+
+    private func authenticate(context: ChannelHandlerContext, account: String, check: @escaping @Sendable (MailboxAccess) -> Bool) {
+        guard services.throttle.mayTry(address: address, account: account) else {
+            logger.notice("login refused: too many failures", metadata: ["pop3.user": "\(account)"])
+            perform(machine.loginFailed(.badCredentials), context: context)
+            return
+        }
+        let access = services.access
+        offload(context: context, { check(access) }) { ok in
+            if ok {
+                self.openMaildrop(account, context: context)
+            } else {
+                self.failLogin(account, context: context) { $0.loginFailed(.badCredentials) }
+            }
+        }
+    }
+
+    /// Answers a failed login after the throttle's delay, holding further input meanwhile.
+    private func failLogin(
+        _ account: String?, context: ChannelHandlerContext, _ event: @escaping (inout POP3SessionStateMachine) -> POP3SessionAction
+    ) {
+        let delay = services.throttle.failed(address: address, account: account)
+        logger.notice("login failed", metadata: ["pop3.user": "\(account ?? "-")"])
+        busy = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.busy = false
+            self.perform(event(&self.machine), context: context)
+            self.processInput(context: context)
+        }
+    }
+
+    private func saslLookup(_ lookup: SASLAction, context: ChannelHandlerContext) {
+        let access = services.access
+        switch lookup {
+        case .verifyPassword(let name, _, let password):
+            user = name
+            guard services.throttle.mayTry(address: address, account: name) else {
+                perform(machine.saslPasswordVerified(false), context: context)
+                return
+            }
+            offload(context: context, { access.verifyPassword(user: name, password: password) != nil }) { ok in
+                if ok {
+                    self.perform(self.machine.saslPasswordVerified(true), context: context)
+                } else {
+                    self.failLogin(name, context: context) { $0.saslPasswordVerified(false) }
+                }
+            }
+        case .lookupLegacySecret(let name):
+            user = name
+            offload(context: context, { access.legacySecret(user: name) }) { secret in
+                self.perform(self.machine.saslLegacySecretFound(secret), context: context)
+            }
+        case .lookupScramCredentials(let name, _):
+            user = name
+            offload(context: context, { access.scramCredentials(user: name) }) { found in
+                self.perform(self.machine.saslScramCredentialsFound(found.0, canonicalUsername: found.canonicalName), context: context)
+            }
+        default:
+            perform(machine.saslPasswordVerified(false), context: context)
+        }
+    }
+
+    private func openMaildrop(_ name: String, context: ChannelHandlerContext) {
+        let access = services.access
+        let delay = services.configuration.policy.loginDelaySeconds
+        offload(context: context, { access.open(name, loginDelay: delay) }) { result in
+            switch result {
+            case .success(let login):
+                self.login = login
+                self.services.throttle.succeeded(address: self.address, account: name)
+                self.logger[metadataKey: "pop3.user"] = "\(login.account.address)"
+                self.logger.info("login")
+                let messages = login.session.entries.map { POP3MessageInfo(uid: $0.uid, size: $0.size) }
+                self.perform(self.machine.loginSucceeded(messages: messages, policy: self.services.configuration.policy), context: context)
+            case .failure(.badCredentials):
+                self.failLogin(name, context: context) { $0.loginFailed(.badCredentials) }
+            case .failure(.inUse):
+                self.perform(self.machine.loginFailed(.inUse), context: context)
+            case .failure(.loginDelay):
+                self.perform(self.machine.loginFailed(.loginDelay), context: context)
+            case .failure(.temporary):
+                self.perform(self.machine.loginFailed(.temporary), context: context)
+            }
+        }
+    }
+
+    private func sendMessage(uid: String, bodyLines: Int?, context: ChannelHandlerContext) {
+        guard let session = login?.session else { return }
+        offload(
+            context: context,
+            { () -> Result<(MaildropSession.OpenMessage, Int), PopstoreError> in
+                do throws(PopstoreError) {
+                    let message = try session.open(uid: uid)
+                    var end = message.storedSize
+                    if let bodyLines { end = try session.topEnd(message, bodyLines: bodyLines) }
+                    return .success((message, end))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        ) { result in
+            switch result {
+            case .failure:
+                self.send(.error(.sysTemp, "cannot read the message now"), context: context)
+            case .success(let (message, end)):
+                if bodyLines == nil {
+                    self.retrievedMessages += 1
+                    self.retrievedBytes += Int64(self.login?.session.entries.first { $0.uid == uid }?.size ?? 0)
+                }
+                self.send(.ok("message follows"), context: context)
+                if self.tlsActive {
+                    self.streamChunks(message, from: 0, to: end, session: session, context: context)
+                } else {
+                    self.sendRegion(message, end: end, context: context)
+                }
+            }
+        }
+    }
+
+    /// Plain connection: the stored bytes go from the file to the socket by sendfile(2).
+    private func sendRegion(_ message: MaildropSession.OpenMessage, end: Int, context: ChannelHandlerContext) {
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: message.descriptor)
+        if end > 0 {
+            let region = FileRegion(fileHandle: handle, readerIndex: 0, endIndex: end)
+            context.write(wrapOutboundOut(.fileRegion(region)), promise: nil)
+        }
+        var terminator = context.channel.allocator.buffer(capacity: 3)
+        terminator.writeBytes(POP3Wire.multilineTerminator)
+        busy = true
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(terminator))).assumeIsolated().whenComplete { _ in
+            try? handle.close()
+            self.busy = false
+            self.processInput(context: context)
+        }
+    }
+
+    /// TLS: FileRegion cannot pass through NIOSSL, so the bytes go in bounded chunks,
+    /// each read on the thread pool and written before the next is read.
+    private func streamChunks(
+        _ message: MaildropSession.OpenMessage, from offset: Int, to end: Int, session: MaildropSession, context: ChannelHandlerContext
+    ) {
+        let count = min(services.configuration.tlsChunkSize, end - offset)
+        if count <= 0 {
+            var terminator = context.channel.allocator.buffer(capacity: 3)
+            terminator.writeBytes(POP3Wire.multilineTerminator)
+            busy = true
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(terminator))).assumeIsolated().whenComplete { _ in
+                _ = close(message.descriptor)
+                self.busy = false
+                self.processInput(context: context)
+            }
+            return
+        }
+        offload(context: context, { try? session.read(message, offset: offset, count: count) }) { bytes in
+            guard let bytes, bytes.count == count else {
+                _ = close(message.descriptor)
+                context.close(promise: nil)
+                return
+            }
+            self.busy = true
+            let buffer = context.channel.allocator.buffer(bytes: bytes)
+            context.writeAndFlush(self.wrapOutboundOut(.byteBuffer(buffer))).assumeIsolated().whenComplete { result in
+                self.busy = false
+                guard case .success = result else {
+                    _ = close(message.descriptor)
+                    return
+                }
+                self.streamChunks(message, from: offset + count, to: end, session: session, context: context)
+            }
+        }
+    }
+
+    private func commit(deleted: [String], retrieved: [String], context: ChannelHandlerContext) {
+        guard let session = login?.session else {
+            perform(machine.updateFinished(ok: true), context: context)
+            return
+        }
+        offload(
+            context: context,
+            { () -> Bool in
+                do {
+                    try session.commit(deleted: Set(deleted), retrieved: Set(retrieved))
+                    return true
+                } catch {
+                    return false
+                }
+            }
+        ) { ok in
+            self.logger.info("update", metadata: ["pop3.deleted": "\(deleted.count)", "pop3.ok": "\(ok)"])
+            self.perform(self.machine.updateFinished(ok: ok), context: context)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import POP3
+
+/// How `popstore serve` runs: listeners, TLS, limits and policies. Every limit is named
+/// here with its reason; `docs/configuration.md` lists them with their defaults.
+public struct ServerConfiguration: Sendable {
+    /// An address to listen on.
+    public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// Parses `ADDR:PORT` (`[::1]:1110` for IPv6).
+        public init?(parsing text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+            else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self.init(host: host, port: port)
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// Plain POP3 listeners (STLS offered on them); embedded default 127.0.0.1:1110.
+    public var pop3: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 1110)]
+    /// Implicit-TLS POP3S listeners (RFC 8314); embedded default 127.0.0.1:1995.
+    public var pop3s: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 1995)]
+    /// PEM certificate chain and key; nil: a self-signed pair made on first start and kept in the store.
+    public var certificateFile: String?
+    public var privateKeyFile: String?
+    /// Clear-text passwords (USER/PASS, PLAIN, LOGIN) without TLS from loopback clients
+    /// only: they never leave the machine. Off turns the exemption off.
+    public var plaintextOnLoopback = true
+    /// The name in the greeting and in CAPA IMPLEMENTATION.
+    public var implementation = "Popstore"
+    /// EXPIRE and LOGIN-DELAY (RFC 2449 §6.5, §6.7): off unless set.
+    public var policy = POP3Policy()
+    /// RFC 1939 §3: an autologout timer of at least 10 minutes.
+    public var idleTimeoutSeconds = 600
+    /// Sessions from one client address at once: one address cannot take every slot.
+    public var maximumSessionsPerAddress = 20
+    /// Sessions in all: bounds memory and file descriptors.
+    public var maximumSessions = 2000
+    /// Failed logins are answered after a delay that doubles per recent failure from the
+    /// same address (and the same account), up to this, so guessing is slow.
+    public var maximumFailureDelaySeconds = 8.0
+    /// After this many recent failures for one account from one address, that address is
+    /// refused for the account until failures age out; other addresses are not affected,
+    /// so nobody can lock a user out from elsewhere (shared NAT included).
+    public var accountFailureLimitPerAddress = 10
+    /// How long a failure counts against an address or account.
+    public var failureWindowSeconds = 900.0
+    /// Size of the chunks in which a message is sent over TLS (FileRegion cannot pass
+    /// through TLS): bounded memory per session.
+    public var tlsChunkSize = 256 * 1024
+
+    public init() {}
+}

@@ -1,0 +1,85 @@
+import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Exclusive access to a maildrop for one POP3 session: held from login to logout
+/// through the maildrop's `.session.lock` (an OFD lock, so it excludes sessions in this
+/// process, in other processes and, over NFS, on other hosts). New mail still arrives
+/// meanwhile; the session works on the listing it took at login (RFC 1939 §8).
+public final class MaildropSession: @unchecked Sendable {
+    public let maildrop: Maildrop
+    /// The messages at login, in arrival order: the numbering of the session.
+    public let entries: [Maildrop.Entry]
+    private let lock: FileLock
+
+    init(maildrop: Maildrop, lock: FileLock) throws(PopstoreError) {
+        self.maildrop = maildrop
+        self.lock = lock
+        self.entries = try maildrop.entries()
+    }
+
+    /// An open message for RETR/TOP. The caller owns `descriptor` and must close it.
+    public struct OpenMessage: Sendable {
+        public let descriptor: Int32
+        public let metadata: StoredMessageMetadata
+        public var storedSize: Int { metadata.pop3.storedSize }
+    }
+
+    /// Opens the message with `uid` for sending; its bytes in [0, storedSize) are the
+    /// POP3 form to send as they are.
+    public func open(uid: String) throws(PopstoreError) -> OpenMessage {
+        guard let entry = entries.first(where: { $0.uid == uid }) else { throw .notFound("no such message") }
+        let fd: Int32
+        do { fd = try Posix.open(entry.path, O_RDONLY) } catch { throw error.popstoreError }
+        do {
+            return OpenMessage(descriptor: fd, metadata: try MessageFile.readMetadata(fd: fd, path: entry.path))
+        } catch {
+            Posix.close(fd)
+            throw error
+        }
+    }
+
+    /// Bytes of an open message, for sending over TLS in bounded chunks.
+    public func read(_ message: OpenMessage, offset: Int, count: Int) throws(PopstoreError) -> [UInt8] {
+        do { return try Posix.pread(message.descriptor, count: count, offset: Int64(offset), path: "message") } catch {
+            throw error.popstoreError
+        }
+    }
+
+    /// The stored end offset of the header and the first `bodyLines` body lines (TOP,
+    /// RFC 1939 §7): from the line index made at delivery, scanning at most one stride.
+    public func topEnd(_ message: OpenMessage, bodyLines: Int) throws(PopstoreError) -> Int {
+        let pop3 = message.metadata.pop3
+        var (offset, skip) = pop3.topScanStart(bodyLines: bodyLines)
+        let chunk = 16 * 1024
+        while skip > 0 && offset < pop3.storedSize {
+            let bytes = try read(message, offset: offset, count: min(chunk, pop3.storedSize - offset))
+            if bytes.isEmpty { break }
+            for (index, byte) in bytes.enumerated() where byte == 0x0A {
+                skip -= 1
+                if skip == 0 { return offset + index + 1 }
+            }
+            offset += bytes.count
+        }
+        return min(offset, pop3.storedSize)
+    }
+
+    /// The UPDATE state (RFC 1939 §6): deletes and retrieved marks, under the update lock.
+    public func commit(deleted: Set<String>, retrieved: Set<String>) throws(PopstoreError) {
+        if !retrieved.isEmpty { try maildrop.markRetrieved(uids: retrieved.subtracting(deleted)) }
+        if !deleted.isEmpty { try maildrop.remove(uids: deleted) }
+    }
+
+    /// Ends the session; the lock also ends if the process dies.
+    public func release() { lock.release() }
+}
+
+extension Maildrop {
+    /// Takes the maildrop for a session, or nil when another session holds it ([IN-USE]).
+    public func openSession() throws(PopstoreError) -> MaildropSession? {
+        guard let lock = try FileLock.tryAcquire("\(directory)/\(Maildrop.sessionLockFileName)") else { return nil }
+        return try MaildropSession(maildrop: self, lock: lock)
+    }
+}

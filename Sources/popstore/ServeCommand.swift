@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PopstoreCore
+import PopstoreServer
+import PopstoreStore
+import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the servers (POP3 and POP3S); with no options, on the embedded default on 127.0.0.1.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "A plain POP3 listener ADDR:PORT (repeatable; default 127.0.0.1:1110). STLS is offered on it.")
+    var pop3: [String] = []
+
+    @Option(help: "An implicit-TLS POP3S listener ADDR:PORT (repeatable; default 127.0.0.1:1995).")
+    var pop3s: [String] = []
+
+    @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
+    var certificate: String?
+
+    @Option(help: "PEM private key for --certificate.")
+    var privateKey: String?
+
+    @Flag(help: "Refuse clear-text passwords without TLS even from loopback clients.")
+    var noPlaintextOnLoopback = false
+
+    @Option(help: "LOGIN-DELAY in seconds (RFC 2449): the shortest time between two logins of an account.")
+    var loginDelay: Int?
+
+    @Option(help: "EXPIRE in days (RFC 2449) announced to clients; 'never' for NEVER.")
+    var expire: String?
+
+    @Option(help: "Default domain when the store is created now (default: this host's name).")
+    var domain: String?
+
+    func run() async throws {
+        var config = ServerConfiguration()
+        if !pop3.isEmpty { config.pop3 = try pop3.map(ServeCommand.endpoint) }
+        if !pop3s.isEmpty { config.pop3s = try pop3s.map(ServeCommand.endpoint) }
+        config.certificateFile = certificate
+        config.privateKeyFile = privateKey
+        config.plaintextOnLoopback = !noPlaintextOnLoopback
+        config.policy.loginDelaySeconds = loginDelay
+        if let expire {
+            guard let days = expire.lowercased() == "never" ? Int.max : Int(expire), days >= 0 else {
+                throw ValidationError("--expire takes a number of days or 'never'")
+            }
+            config.policy.expireDays = days
+        }
+        let store = try openOrCreateStore()
+        var logger = Logger(label: "popstore")
+        logger.logLevel = .info
+        let server = try POP3Server(store: store, configuration: config, logger: logger) { line in
+            Terminal.print("\(line)")
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// `serve` on a new directory creates the store (DESIGN.md: "implied by serve").
+    private func openOrCreateStore() throws -> Store {
+        if let store = try? Store.open(at: storeOptions.root) { return store }
+        let name = try DomainName(domain ?? InitCommand.hostDomain())
+        let store = try Store.create(at: storeOptions.root, defaultDomain: name)
+        Terminal.print("Created a store at \(store.root) with default domain \(name).")
+        return store
+    }
+
+    static func endpoint(_ text: String) throws -> ServerConfiguration.Endpoint {
+        guard let endpoint = ServerConfiguration.Endpoint(parsing: text) else {
+            throw ValidationError("\(text) is not ADDR:PORT")
+        }
+        return endpoint
+    }
+}
