@@ -4,6 +4,8 @@ public struct ManagementGroup: Sendable, Equatable, Codable {
     public var version: Int = ManagementGroup.formatVersion
     public var name: String
     public var subgroups: [String]
+    /// EXPIRE and LOGIN-DELAY for accounts in this group and the groups below it.
+    public var retrieval: RetrievalPolicy?
 
     public init(name: String, subgroups: [String] = []) {
         self.name = name

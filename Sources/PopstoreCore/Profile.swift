@@ -28,6 +28,8 @@ public struct Profile: Sendable, Equatable, Codable {
     public var created: Date
     /// Set while a rename is in progress, so `store check` can finish it after a crash.
     public var renamedFrom: String?
+    /// The account's own EXPIRE and LOGIN-DELAY; unset values come from its groups and the store.
+    public var retrieval: RetrievalPolicy?
 
     public init(
         id: AccountID, volume: String, maildropID: String, created: Date,

@@ -12,6 +12,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     public var volumes: [Volume]
     /// The volume that new accounts go to unless told otherwise.
     public var defaultVolume: String
+    /// Store-wide EXPIRE and LOGIN-DELAY.
+    public var retrieval: RetrievalPolicy?
 
     /// N = 2^15, r = 8, p = 1: about 63 ms per hash in release on this class of machine.
     public static let defaultPasswordHashCost = 15

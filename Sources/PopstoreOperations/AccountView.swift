@@ -13,6 +13,8 @@ public struct AccountView: Sendable, Equatable, Codable {
     public var quota: Int64?
     public var overdraft: Int64
     public var volume: String
+    /// The account's own EXPIRE / LOGIN-DELAY (groups and the store fill what is unset).
+    public var retrieval: RetrievalPolicy
     public var usage: Usage
     public var password: Password
     public var accounting: Accounting
@@ -80,6 +82,7 @@ public struct AccountView: Sendable, Equatable, Codable {
         try c.encode(quota, forKey: .quota)
         try c.encode(overdraft, forKey: .overdraft)
         try c.encode(volume, forKey: .volume)
+        try c.encode(retrieval, forKey: .retrieval)
         try c.encode(usage, forKey: .usage)
         try c.encode(password, forKey: .password)
         try c.encode(accounting, forKey: .accounting)
@@ -96,6 +99,7 @@ public struct AccountView: Sendable, Equatable, Codable {
         quota = profile.quota
         overdraft = profile.overdraft
         volume = profile.volume
+        retrieval = profile.retrieval ?? RetrievalPolicy()
         self.usage = Usage(messages: usage.messages, bytes: usage.bytes)
         password = Password(
             set: profile.password != nil, scheme: profile.password?.scheme, changed: profile.password?.changed,
@@ -123,6 +127,7 @@ public struct AccountSpec: Sendable {
     public var siteData: String?
     public var volume: String?
     public var preExpired: Bool = false
+    public var retrieval: RetrievalPolicy?
 
     public init(name: String) { self.name = name }
 }
@@ -141,6 +146,9 @@ public struct AccountChange: Sendable {
     public var owner: String?
     public var siteData: String?
     public var preExpired: Bool?
+    /// `.some(nil)` clears the account's own value (its groups' or the store's applies).
+    public var expireDays: Int??
+    public var loginDelaySeconds: Int??
 
     public init() {}
 }

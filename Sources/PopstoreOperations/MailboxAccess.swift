@@ -25,6 +25,27 @@ public struct MailboxAccess: Sendable {
         public let account: AccountID
         public let session: MaildropSession
         public let since: Date
+        /// The account's EXPIRE and LOGIN-DELAY, announced in CAPA after login.
+        public let policy: RetrievalPolicy
+    }
+
+    /// The account's EXPIRE and LOGIN-DELAY: its own, else its group's, else the nearest
+    /// enclosing group's, else the store's, else `serverDefault`.
+    public func policy(for profile: Profile, serverDefault: RetrievalPolicy) -> RetrievalPolicy {
+        var policy = profile.retrieval ?? RetrievalPolicy()
+        if let group = profile.group, let groups = try? store.allGroups() {
+            var parents: [String: String] = [:]
+            for parent in groups { for child in parent.subgroups where parents[child] == nil { parents[child] = parent.name } }
+            let byName = Dictionary(groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            var current: String? = group
+            var seen: Set<String> = []
+            while let name = current, seen.insert(name).inserted {
+                if let own = byName[name]?.retrieval { policy = policy.over(own) }
+                current = parents[name]
+            }
+        }
+        if let storeWide = store.settings.retrieval { policy = policy.over(storeWide) }
+        return policy.over(serverDefault)
     }
 
     func account(_ user: String) -> (AccountID, Profile)? {
@@ -72,10 +93,11 @@ public struct MailboxAccess: Sendable {
     /// Opens the maildrop of an authenticated account for a session: refuses DISUSER,
     /// a login sooner than `loginDelay` after the last one (RFC 2449 §6.5), and a maildrop
     /// another session holds (RFC 2449 [IN-USE]); counts the connection.
-    public func open(_ user: String, loginDelay: Int?) -> Result<Login, Refusal> {
+    public func open(_ user: String, serverDefault: RetrievalPolicy) -> Result<Login, Refusal> {
         guard let (id, profile) = account(user), !profile.flags.contains(.disuser) else { return .failure(.badCredentials) }
         let now = clock.now()
-        if let loginDelay, let last = profile.sessions.lastConnect, now.timeIntervalSince(last) < Double(loginDelay) {
+        let policy = policy(for: profile, serverDefault: serverDefault)
+        if let delay = policy.loginDelaySeconds, let last = profile.sessions.lastConnect, now.timeIntervalSince(last) < Double(delay) {
             return .failure(.loginDelay)
         }
         do {
@@ -84,7 +106,7 @@ public struct MailboxAccess: Sendable {
                 profile.sessions.connections += 1
                 profile.sessions.lastConnect = now
             }
-            return .success(Login(account: id, session: session, since: now))
+            return .success(Login(account: id, session: session, since: now, policy: policy))
         } catch {
             return .failure(.temporary)
         }

@@ -21,6 +21,7 @@ extension Operations {
             owner: try checkedOwner(spec.owner ?? ""), group: group, siteData: try checkedSiteData(spec.siteData ?? template.siteData),
             flags: spec.flags ?? template.flags, quota: spec.quota ?? template.quota,
             overdraft: spec.overdraft ?? template.overdraft)
+        profile.retrieval = spec.retrieval
         if let password = spec.password {
             profile.password = try Credentials.record(
                 password: password, for: id, settings: settings, store: store, now: clock.now(), preExpired: spec.preExpired)
@@ -115,6 +116,10 @@ extension Operations {
                 if let owner { profile.owner = owner }
                 if let siteData { profile.siteData = siteData }
                 if let preExpired = change.preExpired, record == nil { profile.password?.preExpired = preExpired }
+                if let days = change.expireDays { profile.retrieval = (profile.retrieval ?? .init()).with(expireDays: days) }
+                if let delay = change.loginDelaySeconds {
+                    profile.retrieval = (profile.retrieval ?? .init()).with(loginDelaySeconds: delay)
+                }
             }
             results.append(try view(updated))
         }

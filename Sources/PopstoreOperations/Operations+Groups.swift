@@ -5,6 +5,13 @@ import PopstoreStore
 public struct GroupView: Sendable, Equatable, Codable {
     public var name: String
     public var subgroups: [String]
+    public var retrieval: RetrievalPolicy?
+
+    init(_ group: ManagementGroup) {
+        name = group.name
+        subgroups = group.subgroups
+        retrieval = group.retrieval
+    }
 }
 
 extension Operations {
@@ -20,15 +27,16 @@ extension Operations {
             for child in children { try ensureGroup(child) }
             let group = ManagementGroup(name: name, subgroups: unique(children))
             try store.saveGroup(group, creating: true)
-            return GroupView(name: group.name, subgroups: group.subgroups)
+            return GroupView(group)
         }
     }
 
     /// Sets, adds or removes subgroups of a group.
     @discardableResult
-    public func modifyGroup(_ raw: String, subgroups: [String]?, adding: [String] = [], removing: [String] = [])
-        throws(PopstoreError) -> GroupView
-    {
+    public func modifyGroup(
+        _ raw: String, subgroups: [String]?, adding: [String] = [], removing: [String] = [], expireDays: Int?? = nil,
+        loginDelaySeconds: Int?? = nil
+    ) throws(PopstoreError) -> GroupView {
         let name = try canonicalGroup(raw)
         let replacement = try subgroups.map { (list) throws(PopstoreError) in try list.map(canonicalGroup) }
         let added = try adding.map(canonicalGroup)
@@ -43,8 +51,10 @@ extension Operations {
             try checkNoCycle(name, newChildren, tree)
             for child in newChildren { try ensureGroup(child) }
             group.subgroups = children
+            if let days = expireDays { group.retrieval = (group.retrieval ?? .init()).with(expireDays: days) }
+            if let delay = loginDelaySeconds { group.retrieval = (group.retrieval ?? .init()).with(loginDelaySeconds: delay) }
             try store.saveGroup(group)
-            return GroupView(name: group.name, subgroups: group.subgroups)
+            return GroupView(group)
         }
     }
 
@@ -75,7 +85,7 @@ extension Operations {
             let subtree = GroupTree(all).subtree(own)
             visible = all.filter { subtree.contains($0.name) }
         }
-        return visible.map { GroupView(name: $0.name, subgroups: $0.subgroups) }
+        return visible.map(GroupView.init)
     }
 
     /// Creates a top-level group if it does not exist (an account named it).

@@ -8,6 +8,7 @@ public struct StoreSettingsView: Sendable, Equatable, Codable {
     public var passwordHashCost: Int
     public var nameCharacters: String
     public var defaultVolume: String
+    public var retrieval: RetrievalPolicy?
 }
 
 public struct VolumeView: Sendable, Equatable, Codable {
@@ -32,11 +33,11 @@ extension Operations {
         return StoreSettingsView(
             defaultDomain: settings.defaultDomain.value, legacyAuth: settings.legacyAuth,
             passwordHashCost: settings.passwordHashCost, nameCharacters: settings.nameRules.allowedCharacters,
-            defaultVolume: settings.defaultVolume)
+            defaultVolume: settings.defaultVolume, retrieval: settings.retrieval)
     }
 
     /// The settings `popstore store set` knows, with their values' rules.
-    public static let settingKeys = ["legacy-auth", "password-hash-cost", "name-characters", "default-volume"]
+    public static let settingKeys = ["legacy-auth", "password-hash-cost", "name-characters", "default-volume", "expire", "login-delay"]
 
     /// Changes one store setting.
     public func set(_ key: String, to value: String) throws(PopstoreError) -> Operations {
@@ -68,6 +69,12 @@ extension Operations {
             case "default-volume":
                 guard settings.volumes.contains(where: { $0.name == value }) else { throw .notFound("no such volume: \(value)") }
                 settings.defaultVolume = value
+            case "expire":
+                let days = value.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(value)
+                settings.retrieval = (settings.retrieval ?? .init()).with(expireDays: days)
+            case "login-delay":
+                let seconds = value.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(value)
+                settings.retrieval = (settings.retrieval ?? .init()).with(loginDelaySeconds: seconds)
             default:
                 throw .invalidInput("unknown setting \(NameRules.printable(key)); known: \(Operations.settingKeys.joined(separator: ", "))")
             }

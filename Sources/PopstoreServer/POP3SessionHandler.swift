@@ -45,7 +45,8 @@ final class POP3SessionHandler: ChannelInboundHandler {
             configuration: POP3SessionConfiguration(
                 implementation: config.implementation, tlsActive: implicitTLS, tlsAvailable: !implicitTLS,
                 plaintextAllowedWithoutTLS: loopback && config.plaintextOnLoopback, apopTimestamp: apop,
-                mechanisms: services.mechanisms, policy: config.policy)
+                mechanisms: services.mechanisms,
+                policy: POP3Policy(services.access.store.settings.retrieval.map { $0.over(config.policy) } ?? config.policy))
         ) { mechanism in SASLServer(mechanism: mechanism, configuration: sasl) }
     }
 
@@ -255,16 +256,24 @@ final class POP3SessionHandler: ChannelInboundHandler {
 
     private func openMaildrop(_ name: String, context: ChannelHandlerContext) {
         let access = services.access
-        let delay = services.configuration.policy.loginDelaySeconds
-        offload(context: context, { access.open(name, loginDelay: delay) }) { result in
+        let serverDefault = services.configuration.policy
+        offload(context: context, { access.open(name, serverDefault: serverDefault) }) { result in
             switch result {
             case .success(let login):
+                guard context.channel.isActive else {
+                    // The client left while the maildrop was being opened: let it go at once.
+                    let access = self.services.access
+                    _ = self.services.threadPool.runIfActive(eventLoop: context.eventLoop) {
+                        access.close(login, messagesRetrieved: 0, bytesRetrieved: 0)
+                    }
+                    return
+                }
                 self.login = login
                 self.services.throttle.succeeded(address: self.address, account: name)
                 self.logger[metadataKey: "pop3.user"] = "\(login.account.address)"
                 self.logger.info("login")
                 let messages = login.session.entries.map { POP3MessageInfo(uid: $0.uid, size: $0.size) }
-                self.perform(self.machine.loginSucceeded(messages: messages, policy: self.services.configuration.policy), context: context)
+                self.perform(self.machine.loginSucceeded(messages: messages, policy: POP3Policy(login.policy)), context: context)
             case .failure(.badCredentials):
                 self.failLogin(name, context: context) { $0.loginFailed(.badCredentials) }
             case .failure(.inUse):
@@ -382,5 +391,11 @@ final class POP3SessionHandler: ChannelInboundHandler {
             self.logger.info("update", metadata: ["pop3.deleted": "\(deleted.count)", "pop3.ok": "\(ok)"])
             self.perform(self.machine.updateFinished(ok: ok), context: context)
         }
+    }
+}
+
+extension POP3Policy {
+    init(_ policy: RetrievalPolicy) {
+        self.init(expireDays: policy.expireDays, loginDelaySeconds: policy.loginDelaySeconds)
     }
 }

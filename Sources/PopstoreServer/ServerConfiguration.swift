@@ -1,4 +1,5 @@
 import POP3
+import PopstoreCore
 
 /// How `popstore serve` runs: listeners, TLS, limits and policies. Every limit is named
 /// here with its reason; `docs/configuration.md` lists them with their defaults.
@@ -38,8 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var plaintextOnLoopback = true
     /// The name in the greeting and in CAPA IMPLEMENTATION.
     public var implementation = "Popstore"
-    /// EXPIRE and LOGIN-DELAY (RFC 2449 §6.5, §6.7): off unless set.
-    public var policy = POP3Policy()
+    /// EXPIRE and LOGIN-DELAY (RFC 2449 §6.5, §6.7) where neither the account, its groups
+    /// nor the store set one: off unless set.
+    public var policy = RetrievalPolicy()
     /// RFC 1939 §3: an autologout timer of at least 10 minutes.
     public var idleTimeoutSeconds = 600
     /// Sessions from one client address at once: one address cannot take every slot.

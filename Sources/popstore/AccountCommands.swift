@@ -28,6 +28,10 @@ struct AccountCommand: ParsableCommand {
         var siteData: String?
         @Flag(help: "The user must change the password at first login.")
         var preExpired = false
+        @Option(help: "EXPIRE for this account: days, `never`, or `none` to follow its group and the store.")
+        var expire: String?
+        @Option(help: "LOGIN-DELAY for this account in seconds, or `none` to follow its group and the store.")
+        var loginDelay: String?
 
         func passwordValue() throws(PopstoreError) -> String? {
             if passwordStdin {
@@ -40,6 +44,15 @@ struct AccountCommand: ParsableCommand {
         func quotaValue() throws(PopstoreError) -> Int64?? {
             guard let quota else { return nil }
             return quota.lowercased() == "none" ? .some(nil) : .some(try ByteCount.parse(quota))
+        }
+
+        func expireValue() throws(PopstoreError) -> Int?? {
+            try expire.map { (raw) throws(PopstoreError) in raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(raw) }
+        }
+
+        func loginDelayValue() throws(PopstoreError) -> Int?? {
+            try loginDelay.map { (raw) throws(PopstoreError) in raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(raw)
+            }
         }
 
         func groupValue() -> String?? {
@@ -71,6 +84,11 @@ struct AccountCommand: ParsableCommand {
                 spec.siteData = settings.siteData
                 spec.volume = volume
                 spec.preExpired = settings.preExpired
+                let expire = try settings.expireValue()
+                let delay = try settings.loginDelayValue()
+                if expire != nil || delay != nil {
+                    spec.retrieval = RetrievalPolicy(expireDays: expire ?? nil, loginDelaySeconds: delay ?? nil)
+                }
                 let view = try ops.addAccount(spec)
                 try output.emit(view, isList: false) { "Created account \(view.address)." }
             }
@@ -124,6 +142,8 @@ struct AccountCommand: ParsableCommand {
                 change.siteData = settings.siteData
                 if settings.preExpired { change.preExpired = true }
                 if noPreExpired { change.preExpired = false }
+                change.expireDays = try settings.expireValue()
+                change.loginDelaySeconds = try settings.loginDelayValue()
                 try confirmWildcard(ops, pattern, verb: "Modify", yes: yes)
                 let views = try ops.modifyAccounts(pattern, change)
                 try output.emit(views, isList: true) { views.map { "Modified account \($0.address)." }.joined(separator: "\n") }

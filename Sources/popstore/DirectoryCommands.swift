@@ -29,12 +29,20 @@ struct GroupCommand: ParsableCommand {
         @Option(help: "Replace the subgroups.") var subgroups: String?
         @Option(help: "Subgroups to add.") var addSubgroups: String?
         @Option(help: "Subgroups to remove.") var removeSubgroups: String?
+        @Option(help: "EXPIRE for the group's accounts: days, `never`, or `none`.") var expire: String?
+        @Option(help: "LOGIN-DELAY for the group's accounts in seconds, or `none`.") var loginDelay: String?
 
         func run() throws {
             try runReporting {
+                let expireDays = try expire.map { (raw) throws(PopstoreError) in
+                    raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(raw)
+                }
+                let delay = try loginDelay.map { (raw) throws(PopstoreError) in
+                    raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(raw)
+                }
                 let view = try caller.operations(try storeOptions.open()).modifyGroup(
                     name, subgroups: subgroups.map(commaList), adding: commaList(addSubgroups ?? ""),
-                    removing: commaList(removeSubgroups ?? ""))
+                    removing: commaList(removeSubgroups ?? ""), expireDays: expireDays, loginDelaySeconds: delay)
                 Terminal.print("Group \(view.name): \(view.subgroups.joined(separator: ", "))")
             }
         }

@@ -48,13 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.certificateFile = certificate
         config.privateKeyFile = privateKey
         config.plaintextOnLoopback = !noPlaintextOnLoopback
-        config.policy.loginDelaySeconds = loginDelay
-        if let expire {
-            guard let days = expire.lowercased() == "never" ? Int.max : Int(expire), days >= 0 else {
-                throw ValidationError("--expire takes a number of days or 'never'")
-            }
-            config.policy.expireDays = days
-        }
+        if let loginDelay { config.policy.loginDelaySeconds = try RetrievalPolicy.parseLoginDelay(String(loginDelay)) }
+        if let expire { config.policy.expireDays = try RetrievalPolicy.parseExpire(expire) }
         let store = try openOrCreateStore()
         var logger = Logger(label: "popstore")
         logger.logLevel = .info

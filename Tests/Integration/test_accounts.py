@@ -10,7 +10,7 @@ from conftest import DOMAIN, Popstore, assert_error, drop_entries, make_message
 
 ACCOUNT_KEYS = {
     "name", "domain", "address", "owner", "group", "siteData", "flags", "quota", "overdraft",
-    "volume", "usage", "password", "accounting",
+    "volume", "retrieval", "usage", "password", "accounting",
 }
 PASSWORD_KEYS = {"set", "scheme", "changed", "preExpired", "scram", "legacySecret"}
 ACCOUNTING_KEYS = {
