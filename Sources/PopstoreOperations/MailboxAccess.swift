@@ -9,10 +9,14 @@ import SASL
 public struct MailboxAccess: Sendable {
     public let store: Store
     let clock: WallClock
+    let verified: VerifiedPasswordCache
 
-    public init(store: Store, clock: WallClock = .system) {
+    /// - Parameter credentialCacheSeconds: how long a verified password spares the next
+    ///   login its scrypt hash (0: off). A password change ends it at once.
+    public init(store: Store, clock: WallClock = .system, credentialCacheSeconds: TimeInterval = 0) {
         self.store = store
         self.clock = clock
+        self.verified = VerifiedPasswordCache(lifetime: credentialCacheSeconds, now: clock.now)
     }
 
     /// Why a login did not open the maildrop.
@@ -58,9 +62,15 @@ public struct MailboxAccess: Sendable {
     /// Checks a clear-text password; one scrypt computation whatever the outcome.
     public func verifyPassword(user: String, password: String) -> AccountID? {
         let found = account(user)
+        if let (id, profile) = found, let hash = profile.password?.hash, !profile.flags.contains(.pwdElsewhere),
+            verified.contains(account: id.address, password: password, storedHash: hash)
+        {
+            return profile.flags.contains(.disuser) ? nil : id
+        }
         guard Credentials.verify(password, profile: found?.1, settings: store.settings), let (id, profile) = found,
             !profile.flags.contains(.disuser)
         else { return nil }
+        if let hash = profile.password?.hash { verified.insert(account: id.address, password: password, storedHash: hash) }
         return id
     }
 

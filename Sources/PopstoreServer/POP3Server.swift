@@ -26,7 +26,8 @@ public struct POP3Server: Service {
             let sasl = SASLServerConfiguration(challengeHost: "popstore", scramDecoyKey: decoyKey, successData: .asChallenge)
         else { throw PopstoreError.permanent("cannot set up SASL") }
         services = POP3Services(
-            configuration: configuration, access: MailboxAccess(store: store, clock: clock),
+            configuration: configuration,
+            access: MailboxAccess(store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds),
             throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
             tls: try TLSIdentity.serverContext(configuration: configuration, store: store), sasl: sasl,
             threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)

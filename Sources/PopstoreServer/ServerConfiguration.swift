@@ -57,6 +57,9 @@ public struct ServerConfiguration: Sendable {
     public var accountFailureLimitPerAddress = 10
     /// How long a failure counts against an address or account.
     public var failureWindowSeconds = 900.0
+    /// How long a verified password spares the account's next logins an scrypt hash
+    /// (a client polling every minute); 0 turns the cache off. A password change ends it.
+    public var credentialCacheSeconds = 300.0
     /// Size of the chunks in which a message is sent over TLS (FileRegion cannot pass
     /// through TLS): bounded memory per session.
     public var tlsChunkSize = 256 * 1024

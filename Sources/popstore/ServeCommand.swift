@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "EXPIRE in days (RFC 2449) announced to clients; 'never' for NEVER.")
     var expire: String?
 
+    @Option(help: "Seconds a verified password spares later logins an scrypt hash (0: off; default 300).")
+    var credentialCache: Double?
+
     @Option(help: "Default domain when the store is created now (default: this host's name).")
     var domain: String?
 
@@ -48,6 +51,10 @@ struct ServeCommand: AsyncParsableCommand {
         config.certificateFile = certificate
         config.privateKeyFile = privateKey
         config.plaintextOnLoopback = !noPlaintextOnLoopback
+        if let credentialCache {
+            guard credentialCache >= 0 else { throw ValidationError("--credential-cache takes seconds, 0 or more") }
+            config.credentialCacheSeconds = credentialCache
+        }
         if let loginDelay { config.policy.loginDelaySeconds = try RetrievalPolicy.parseLoginDelay(String(loginDelay)) }
         if let expire { config.policy.expireDays = try RetrievalPolicy.parseExpire(expire) }
         let store = try openOrCreateStore()
