@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -36,6 +37,7 @@ public struct POP3Server: Service {
 
     public func run() async throws {
         let services = self.services
+        let sessions = OpenSessions()
         var channels: [any Channel] = []
         let endpoints = services.configuration.pop3.map { ($0, false) } + services.configuration.pop3s.map { ($0, true) }
         for (endpoint, implicitTLS) in endpoints {
@@ -45,6 +47,7 @@ public struct POP3Server: Service {
                 .childChannelOption(.allowRemoteHalfClosure, value: false)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        sessions.add(channel)
                         let sync = channel.pipeline.syncOperations
                         if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls)) }
                         try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))))
@@ -60,7 +63,10 @@ public struct POP3Server: Service {
             onBound("\(implicitTLS ? "pop3s" : "pop3") \(bound)")
         }
         try? await gracefulShutdown()
+        // Stop accepting, then end every session: one without QUIT changes nothing
+        // (RFC 1939 §6), and each releases its maildrop lock as it closes.
         for channel in channels { try? await channel.close() }
+        for channel in sessions.all() { try? await channel.close() }
     }
 
     static func sessionID() -> String {
@@ -74,4 +80,17 @@ extension SocketAddress {
         guard let ip = ipAddress else { return false }
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
+}
+
+/// The sessions open now, so a graceful shutdown can end them.
+final class OpenSessions: Sendable {
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        channels.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { _ in _ = self.channels.withLockedValue { $0.removeValue(forKey: id) } }
+    }
+
+    func all() -> [any Channel] { channels.withLockedValue { Array($0.values) } }
 }
