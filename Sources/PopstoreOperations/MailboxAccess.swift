@@ -124,7 +124,7 @@ public struct MailboxAccess: Sendable {
 
     /// Ends a session: records the accounting and releases the maildrop.
     public func close(_ login: Login, messagesRetrieved: Int, bytesRetrieved: Int64) {
-        defer { login.session.release() }
+        login.session.release()
         let now = clock.now()
         _ = try? store.updateProfile(login.account) { profile in
             profile.sessions.lastDisconnect = now

@@ -373,15 +373,21 @@ final class POP3SessionHandler: ChannelInboundHandler {
     }
 
     private func commit(deleted: [String], retrieved: [String], context: ChannelHandlerContext) {
-        guard let session = login?.session else {
+        guard let login else {
             perform(machine.updateFinished(ok: true), context: context)
             return
         }
+        // The maildrop is released before +OK goes out, so the client's next login,
+        // however quick, never meets its own session's lock.
+        self.login = nil
+        let access = services.access
+        let (messages, bytes) = (retrievedMessages, retrievedBytes)
         offload(
             context: context,
             { () -> Bool in
+                defer { access.close(login, messagesRetrieved: messages, bytesRetrieved: bytes) }
                 do {
-                    try session.commit(deleted: Set(deleted), retrieved: Set(retrieved))
+                    try login.session.commit(deleted: Set(deleted), retrieved: Set(retrieved))
                     return true
                 } catch {
                     return false

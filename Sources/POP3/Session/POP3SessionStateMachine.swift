@@ -63,6 +63,11 @@ public struct POP3SessionStateMachine: Sendable {
 
     /// A command line the parser refused.
     public mutating func receiveInvalid(_ error: POP3ParseError) -> POP3SessionAction {
+        // RFC 5034 §4: a response the server cannot decode rejects the AUTH command.
+        if case .sasl = state {
+            state = .authorization(user: nil)
+            return .send(.error(nil, "authentication failed: invalid response"))
+        }
         switch error {
         case .lineTooLong: return .send(.error(nil, "line too long"))
         case .unknownCommand: return .send(.error(nil, "unknown command"))

@@ -202,6 +202,22 @@ import Testing
             """)
     }
 
+    /// RFC 5034 §4: a response that is not base64 rejects the AUTH command; the next
+    /// line is a command again.
+    @Test func invalidBase64EndsTheExchange() {
+        var d = driver()
+        d.run(
+            """
+            S: +OK Popstore ready
+            C: AUTH PLAIN
+            S: + 
+            C: !!!notbase64
+            S: -ERR authentication failed: invalid response
+            C: NOOP
+            S: +OK
+            """)
+    }
+
     /// RFC 2195 §2 example, with its challenge.
     @Test func rfc2195CramMD5() {
         var d = driver(.init(mechanisms: [.cramMD5]))
