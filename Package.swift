@@ -74,6 +74,10 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .executableTarget(
+            name: "pop3-fuzz",
+            dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
