@@ -36,6 +36,15 @@ public struct RetrievalPolicy: Sendable, Equatable, Codable {
 
     var nilIfEmpty: RetrievalPolicy? { expireDays == nil && loginDelaySeconds == nil ? nil : self }
 
+    /// A setting as typed at any level: `none` clears it (nil: the next level applies).
+    public static func parseExpireSetting(_ raw: String) throws(PopstoreError) -> Int? {
+        raw.lowercased() == "none" ? nil : try parseExpire(raw)
+    }
+
+    public static func parseLoginDelaySetting(_ raw: String) throws(PopstoreError) -> Int? {
+        raw.lowercased() == "none" ? nil : try parseLoginDelay(raw)
+    }
+
     /// Parses `30`, `never` for EXPIRE.
     public static func parseExpire(_ raw: String) throws(PopstoreError) -> Int {
         if raw.lowercased() == "never" { return never }

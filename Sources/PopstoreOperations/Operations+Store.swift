@@ -70,10 +70,10 @@ extension Operations {
                 guard settings.volumes.contains(where: { $0.name == value }) else { throw .notFound("no such volume: \(value)") }
                 settings.defaultVolume = value
             case "expire":
-                let days = value.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(value)
+                let days = try RetrievalPolicy.parseExpireSetting(value)
                 settings.retrieval = (settings.retrieval ?? .init()).with(expireDays: days)
             case "login-delay":
-                let seconds = value.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(value)
+                let seconds = try RetrievalPolicy.parseLoginDelaySetting(value)
                 settings.retrieval = (settings.retrieval ?? .init()).with(loginDelaySeconds: seconds)
             default:
                 throw .invalidInput("unknown setting \(NameRules.printable(key)); known: \(Operations.settingKeys.joined(separator: ", "))")

@@ -47,12 +47,11 @@ struct AccountCommand: ParsableCommand {
         }
 
         func expireValue() throws(PopstoreError) -> Int?? {
-            try expire.map { (raw) throws(PopstoreError) in raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(raw) }
+            try expire.map(RetrievalPolicy.parseExpireSetting)
         }
 
         func loginDelayValue() throws(PopstoreError) -> Int?? {
-            try loginDelay.map { (raw) throws(PopstoreError) in raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(raw)
-            }
+            try loginDelay.map(RetrievalPolicy.parseLoginDelaySetting)
         }
 
         func groupValue() -> String?? {

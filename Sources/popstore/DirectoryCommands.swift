@@ -34,12 +34,8 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let expireDays = try expire.map { (raw) throws(PopstoreError) in
-                    raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseExpire(raw)
-                }
-                let delay = try loginDelay.map { (raw) throws(PopstoreError) in
-                    raw.lowercased() == "none" ? nil : try RetrievalPolicy.parseLoginDelay(raw)
-                }
+                let expireDays = try expire.map(RetrievalPolicy.parseExpireSetting)
+                let delay = try loginDelay.map(RetrievalPolicy.parseLoginDelaySetting)
                 let view = try caller.operations(try storeOptions.open()).modifyGroup(
                     name, subgroups: subgroups.map(commaList), adding: commaList(addSubgroups ?? ""),
                     removing: commaList(removeSubgroups ?? ""), expireDays: expireDays, loginDelaySeconds: delay)
