@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -83,6 +84,7 @@ let package = Package(
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "POP3Tests", dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
+        .testTarget(name: "PopstoreServerTests", dependencies: ["PopstoreServer", "PopstoreCore"]),
         .testTarget(
             name: "PopstoreOperationsTests",
             dependencies: ["PopstoreOperations", "PopstoreStore", "PopstoreCore", "SASL"]

@@ -10,6 +10,7 @@ import PopstoreOperations
 import PopstoreStore
 import SASL
 import ServiceLifecycle
+import UnixSignals
 
 /// The POP3 and POP3S listeners as one Service: binds, serves until graceful shutdown,
 /// then stops accepting and closes its sessions (each releases its maildrop lock, and
@@ -17,6 +18,7 @@ import ServiceLifecycle
 public struct POP3Server: Service {
     let services: POP3Services
     let onBound: @Sendable (String) -> Void
+    let store: Store
 
     /// - Parameter onBound: told one line per bound endpoint ("pop3 127.0.0.1:1110").
     public init(
@@ -30,9 +32,10 @@ public struct POP3Server: Service {
             configuration: configuration,
             access: MailboxAccess(store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds),
             throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
-            tls: try TLSIdentity.serverContext(configuration: configuration, store: store), sasl: sasl,
+            tls: TLSContextBox(try TLSIdentity.serverContext(configuration: configuration, store: store)), sasl: sasl,
             threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)
         self.onBound = onBound
+        self.store = store
     }
 
     public func run() async throws {
@@ -49,7 +52,7 @@ public struct POP3Server: Service {
                     channel.eventLoop.makeCompletedFuture {
                         sessions.add(channel)
                         let sync = channel.pipeline.syncOperations
-                        if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls)) }
+                        if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls.current)) }
                         try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))))
                         try sync.addHandler(
                             POP3SessionHandler(
@@ -62,7 +65,20 @@ public struct POP3Server: Service {
             let bound = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host):\($0.port ?? endpoint.port)" } ?? "\(endpoint)"
             onBound("\(implicitTLS ? "pop3s" : "pop3") \(bound)")
         }
+        try Privileges.drop(to: services.configuration.runAs, logger: services.logger)
+        // SIGHUP reloads the certificate and key (renewed certificates without a restart).
+        let reloader = Task { [services, store] in
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                do {
+                    services.tls.replace(with: try TLSIdentity.serverContext(configuration: services.configuration, store: store))
+                    services.logger.notice("TLS certificate reloaded")
+                } catch {
+                    services.logger.error("TLS certificate reload failed; keeping the old one", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         try? await gracefulShutdown()
+        reloader.cancel()
         // Stop accepting, then end every session: one without QUIT changes nothing
         // (RFC 1939 §6), and each releases its maildrop lock as it closes.
         for channel in channels { try? await channel.close() }

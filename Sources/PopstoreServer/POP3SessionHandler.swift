@@ -157,7 +157,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
             // RFC 2595 §2.2: whatever the client pipelined after STLS is discarded, never executed.
             input.clear()
             parser.reset()
-            let handler = NIOSSLServerHandler(context: services.tls)
+            let handler = NIOSSLServerHandler(context: services.tls.current)
             do { try context.pipeline.syncOperations.addHandler(handler, position: .first) } catch { context.close(promise: nil) }
         case .verifyPassword(let name, let password):
             user = name

@@ -64,5 +64,9 @@ public struct ServerConfiguration: Sendable {
     /// through TLS): bounded memory per session.
     public var tlsChunkSize = 256 * 1024
 
+    /// The user (and group) to run as once the listeners are bound, when started as
+    /// root to bind ports below 1024; nil stays as started.
+    public var runAs: (user: String, group: String?)?
+
     public init() {}
 }

@@ -13,7 +13,7 @@ struct Popstore: AsyncParsableCommand {
         abstract: "A message store for POP3 users.",
         subcommands: [
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
-            MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self,
+            MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self, ConfigCommand.self,
         ])
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;

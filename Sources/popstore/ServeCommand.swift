@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @Option(help: "A configuration file (TOML; see docs/configuration.md). Options given here override it.")
+    var config: String?
+
     @Option(help: "A plain POP3 listener ADDR:PORT (repeatable; default 127.0.0.1:1110). STLS is offered on it.")
     var pop3: [String] = []
 
@@ -45,7 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     var domain: String?
 
     func run() async throws {
-        var config = ServerConfiguration()
+        var file = ConfigurationFile()
+        if let path = self.config { file = try ConfigCommand.load(path) }
+        var config = file.server
         if !pop3.isEmpty { config.pop3 = try pop3.map(ServeCommand.endpoint) }
         if !pop3s.isEmpty { config.pop3s = try pop3s.map(ServeCommand.endpoint) }
         config.certificateFile = certificate
@@ -57,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let loginDelay { config.policy.loginDelaySeconds = try RetrievalPolicy.parseLoginDelay(String(loginDelay)) }
         if let expire { config.policy.expireDays = try RetrievalPolicy.parseExpire(expire) }
-        let store = try openOrCreateStore()
+        let store = try openOrCreateStore(root: storeOptions.store ?? file.store ?? storeOptions.root)
         var logger = Logger(label: "popstore")
         logger.logLevel = .info
         let server = try POP3Server(store: store, configuration: config, logger: logger) { line in
@@ -69,10 +74,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// `serve` on a new directory creates the store (DESIGN.md: "implied by serve").
-    private func openOrCreateStore() throws -> Store {
-        if let store = try? Store.open(at: storeOptions.root) { return store }
+    private func openOrCreateStore(root: String) throws -> Store {
+        if let store = try? Store.open(at: root) { return store }
         let name = try DomainName(domain ?? InitCommand.hostDomain())
-        let store = try Store.create(at: storeOptions.root, defaultDomain: name)
+        let store = try Store.create(at: root, defaultDomain: name)
         Terminal.print("Created a store at \(store.root) with default domain \(name).")
         return store
     }

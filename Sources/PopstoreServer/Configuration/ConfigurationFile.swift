@@ -1,0 +1,129 @@
+import PopstoreCore
+
+/// A `popstore serve` configuration file (TOML), turned into a `ServerConfiguration`.
+/// Every key is listed in `docs/configuration.md` with its default; an unknown key, a
+/// wrong type or a value out of range is an error naming the key and the line.
+public struct ConfigurationFile: Sendable {
+    /// The server settings the file gives (defaults where it is silent).
+    public var server = ServerConfiguration()
+    /// `store = "…"`, the store directory, when given.
+    public var store: String?
+
+    /// RFC 1939 §3: an autologout timer, if any, must be at least 10 minutes.
+    public static let minimumIdleTimeout = 600
+
+    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+        public var line: Int?
+        public var message: String
+        public var description: String { line.map { "line \($0): \(message)" } ?? message }
+    }
+
+    static let knownKeys: Set<String> = [
+        "store",
+        "pop3.listen", "pop3.tls-listen", "pop3.plaintext-on-loopback", "pop3.idle-timeout", "pop3.max-sessions",
+        "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.login-delay", "pop3.expire", "pop3.implementation",
+        "tls.certificate", "tls.private-key", "tls.chunk-size",
+        "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
+        "server.user", "server.group",
+    ]
+    static let knownTables: Set<String> = ["pop3", "tls", "login", "server"]
+
+    /// The embedded default: no file.
+    public init() {}
+
+    public init(parsing text: String) throws(Error) {
+        let document: TOMLDocument
+        do { document = try TOMLDocument(parsing: text) } catch { throw Error(line: error.line, message: error.message) }
+        for table in document.tables where !ConfigurationFile.knownTables.contains(table) {
+            throw Error(line: nil, message: "unknown table [\(table)]")
+        }
+        for (key, entry) in document.values where !ConfigurationFile.knownKeys.contains(key) {
+            throw Error(line: entry.line, message: "unknown key \(key)")
+        }
+        let reader = Reader(document: document)
+        store = try reader.string("store")
+        if let listen = try reader.endpoints("pop3.listen") { server.pop3 = listen }
+        if let listen = try reader.endpoints("pop3.tls-listen") { server.pop3s = listen }
+        if let value = try reader.bool("pop3.plaintext-on-loopback") { server.plaintextOnLoopback = value }
+        if let value = try reader.int("pop3.idle-timeout", in: ConfigurationFile.minimumIdleTimeout...86_400) {
+            server.idleTimeoutSeconds = value
+        }
+        if let value = try reader.int("pop3.max-sessions", in: 1...1_000_000) { server.maximumSessions = value }
+        if let value = try reader.int("pop3.max-sessions-per-address", in: 1...1_000_000) { server.maximumSessionsPerAddress = value }
+        if let value = try reader.int("pop3.credential-cache", in: 0...86_400) { server.credentialCacheSeconds = Double(value) }
+        if let value = try reader.int("pop3.login-delay", in: 0...RetrievalPolicy.maximumLoginDelaySeconds) {
+            server.policy.loginDelaySeconds = value
+        }
+        if let entry = document.values["pop3.expire"] {
+            switch entry.value {
+            case .integer(let days) where (0...RetrievalPolicy.maximumExpireDays).contains(days): server.policy.expireDays = days
+            case .string(let text) where text.lowercased() == "never": server.policy.expireDays = RetrievalPolicy.never
+            default:
+                throw Error(line: entry.line, message: "pop3.expire takes days (0 to \(RetrievalPolicy.maximumExpireDays)) or \"never\"")
+            }
+        }
+        if let value = try reader.string("pop3.implementation") {
+            guard !value.isEmpty, value.count <= 64, value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+                throw Error(
+                    line: document.values["pop3.implementation"]?.line,
+                    message: "pop3.implementation must be 1 to 64 printable ASCII characters")
+            }
+            server.implementation = value
+        }
+        server.certificateFile = try reader.string("tls.certificate")
+        server.privateKeyFile = try reader.string("tls.private-key")
+        guard (server.certificateFile == nil) == (server.privateKeyFile == nil) else {
+            throw Error(line: nil, message: "tls.certificate and tls.private-key go together")
+        }
+        if let value = try reader.int("tls.chunk-size", in: 4096...(16 << 20)) { server.tlsChunkSize = value }
+        if let value = try reader.int("login.max-failure-delay", in: 0...60) { server.maximumFailureDelaySeconds = Double(value) }
+        if let value = try reader.int("login.failures-per-account-and-address", in: 1...10_000) {
+            server.accountFailureLimitPerAddress = value
+        }
+        if let value = try reader.int("login.failure-window", in: 1...86_400) { server.failureWindowSeconds = Double(value) }
+        if let user = try reader.string("server.user") {
+            server.runAs = (user, try reader.string("server.group"))
+        } else if document.values["server.group"] != nil {
+            throw Error(line: document.values["server.group"]?.line, message: "server.group needs server.user")
+        }
+    }
+
+    private struct Reader {
+        let document: TOMLDocument
+
+        func string(_ key: String) throws(Error) -> String? {
+            guard let entry = document.values[key] else { return nil }
+            guard case .string(let value) = entry.value else { throw Error(line: entry.line, message: "\(key) takes a string") }
+            return value
+        }
+
+        func bool(_ key: String) throws(Error) -> Bool? {
+            guard let entry = document.values[key] else { return nil }
+            guard case .boolean(let value) = entry.value else { throw Error(line: entry.line, message: "\(key) takes true or false") }
+            return value
+        }
+
+        func int(_ key: String, in range: ClosedRange<Int>) throws(Error) -> Int? {
+            guard let entry = document.values[key] else { return nil }
+            guard case .integer(let value) = entry.value, range.contains(value) else {
+                throw Error(line: entry.line, message: "\(key) takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+
+        func endpoints(_ key: String) throws(Error) -> [ServerConfiguration.Endpoint]? {
+            guard let entry = document.values[key] else { return nil }
+            guard case .array(let items) = entry.value else {
+                throw Error(line: entry.line, message: "\(key) takes a list such as [\"0.0.0.0:110\"]")
+            }
+            var endpoints: [ServerConfiguration.Endpoint] = []
+            for item in items {
+                guard case .string(let text) = item, let endpoint = ServerConfiguration.Endpoint(parsing: text) else {
+                    throw Error(line: entry.line, message: "\(key): each entry is \"ADDR:PORT\"")
+                }
+                endpoints.append(endpoint)
+            }
+            return endpoints
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Logging
+import PopstoreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Dropping root after binding: `serve` may start as root to bind 110 and 995, then
+/// runs as an unprivileged user for the rest of its life.
+enum Privileges {
+    static func drop(to target: (user: String, group: String?)?, logger: Logger) throws {
+        guard let target else { return }
+        guard geteuid() == 0 else {
+            logger.notice("not running as root: no privileges to drop", metadata: ["server.user": "\(target.user)"])
+            return
+        }
+        guard let password = getpwnam(target.user) else { throw PopstoreError.invalidInput("no such user: \(target.user)") }
+        var gid = password.pointee.pw_gid
+        if let groupName = target.group {
+            guard let group = getgrnam(groupName) else { throw PopstoreError.invalidInput("no such group: \(groupName)") }
+            gid = group.pointee.gr_gid
+        }
+        let uid = password.pointee.pw_uid
+        // Order matters: supplementary groups and group first, while still root.
+        guard initgroups(target.user, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+            throw PopstoreError.permanent("cannot drop privileges to \(target.user)")
+        }
+        // Regaining root must now be impossible.
+        guard setuid(0) != 0 else { throw PopstoreError.permanent("privileges were not dropped") }
+        logger.notice("running as \(target.user)")
+    }
+}
