@@ -1,4 +1,5 @@
 import ArgumentParser
+import PopstoreCore
 
 #if canImport(Glibc)
     import Glibc
@@ -28,6 +29,9 @@ struct Popstore: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
+        } catch let error as PopstoreError {
+            Terminal.error(error.message)
+            Glibc.exit(Terminal.exitStatus(for: error))
         } catch {
             let code = exitCode(for: error)
             if code == .success { Self.exit(withError: error) }

@@ -75,7 +75,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// `serve` on a new directory creates the store (DESIGN.md: "implied by serve").
     private func openOrCreateStore(root: String) throws -> Store {
-        if let store = try? Store.open(at: root) { return store }
+        do {
+            return try Store.open(at: root)
+        } catch {
+            // Only a missing store is made anew; a damaged one is reported as it is.
+            guard case .notFound = error else { throw error }
+        }
         let name = try DomainName(domain ?? InitCommand.hostDomain())
         let store = try Store.create(at: root, defaultDomain: name)
         Terminal.print("Created a store at \(store.root) with default domain \(name).")
