@@ -16,7 +16,10 @@ final class LoginThrottle: Sendable {
     private let state = NIOLockedValueBox<[String: Record]>([:])
     private let configuration: ServerConfiguration
     private let clock: WallClock
-    /// The table holds at most this many keys; the oldest go first.
+    /// The delay after a first failure: too short for a person to notice, and it doubles.
+    static let firstFailureDelaySeconds = 0.25
+    /// The table holds at most this many keys; past that it starts afresh, so a flood
+    /// of addresses cannot exhaust memory (it forgets failures, it never adds delay).
     static let maximumTrackedKeys = 100_000
 
     init(configuration: ServerConfiguration, clock: WallClock) {
@@ -51,7 +54,7 @@ final class LoginThrottle: Sendable {
                 worst = max(worst, recent(key, now: now, in: &table))
                 table[key, default: Record()].failures.append(now)
             }
-            let seconds = min(configuration.maximumFailureDelaySeconds, 0.25 * pow(2.0, Double(worst)))
+            let seconds = min(configuration.maximumFailureDelaySeconds, LoginThrottle.firstFailureDelaySeconds * pow(2.0, Double(worst)))
             return .milliseconds(Int64(seconds * 1000))
         }
     }

@@ -48,14 +48,17 @@ public final class MaildropSession: @unchecked Sendable {
         }
     }
 
+    /// Bytes read at a time while scanning for TOP's line ends: at most one line-index
+    /// stride (64 lines) is scanned, so a few reads of this size suffice.
+    static let topScanChunk = 16 * 1024
+
     /// The stored end offset of the header and the first `bodyLines` body lines (TOP,
     /// RFC 1939 §7): from the line index made at delivery, scanning at most one stride.
     public func topEnd(_ message: OpenMessage, bodyLines: Int) throws(PopstoreError) -> Int {
         let pop3 = message.metadata.pop3
         var (offset, skip) = pop3.topScanStart(bodyLines: bodyLines)
-        let chunk = 16 * 1024
         while skip > 0 && offset < pop3.storedSize {
-            let bytes = try read(message, offset: offset, count: min(chunk, pop3.storedSize - offset))
+            let bytes = try read(message, offset: offset, count: min(MaildropSession.topScanChunk, pop3.storedSize - offset))
             if bytes.isEmpty { break }
             for (index, byte) in bytes.enumerated() where byte == 0x0A {
                 skip -= 1

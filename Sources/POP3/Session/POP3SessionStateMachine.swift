@@ -157,8 +157,7 @@ public struct POP3SessionStateMachine: Sendable {
             utf8Enabled = true
             return .send(.ok("UTF8 enabled"))
         case .lang(let tag):
-            guard let tag else { return .send(.multiline("language listing follows", lines: ["en English"])) }
-            return tag.lowercased() == "en" || tag == "*" ? .send(.ok("en English")) : .send(.error(nil, "language not available"))
+            return language(tag)
         case .user(let name):
             guard configuration.plaintextAllowed else { return plaintextRefused() }
             state = .authorization(user: name)
@@ -192,6 +191,12 @@ public struct POP3SessionStateMachine: Sendable {
         case .stat, .list, .retr, .dele, .rset, .top, .uidl:
             return .send(.error(nil, "not logged in"))
         }
+    }
+
+    /// RFC 6856 §3: LANG lists the languages, or picks one; responses are in English only.
+    private func language(_ tag: String?) -> POP3SessionAction {
+        guard let tag else { return .send(.multiline("language listing follows", lines: ["en English"])) }
+        return tag.lowercased() == "en" || tag == "*" ? .send(.ok("en English")) : .send(.error(nil, "language not available"))
     }
 
     private func plaintextRefused() -> POP3SessionAction {
@@ -275,8 +280,7 @@ public struct POP3SessionStateMachine: Sendable {
         case .user, .pass, .apop, .auth, .stls, .utf8:
             return .send(.error(nil, "already logged in"))
         case .lang(let tag):
-            guard let tag else { return .send(.multiline("language listing follows", lines: ["en English"])) }
-            return tag.lowercased() == "en" || tag == "*" ? .send(.ok("en English")) : .send(.error(nil, "language not available"))
+            return language(tag)
         }
     }
 
