@@ -36,6 +36,7 @@ let package = Package(
             ]
         ),
         .target(name: "POP3", dependencies: ["SASL", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "SMTP", dependencies: [.product(name: "NIOCore", package: "swift-nio")], exclude: ["Client"]),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "PopstoreServer",
             dependencies: [
-                "POP3", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
+                "POP3", "SMTP", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -83,6 +84,7 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "POP3Tests", dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", .product(name: "NIOCore", package: "swift-nio")], exclude: ["Client"]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(name: "PopstoreServerTests", dependencies: ["PopstoreServer", "PopstoreCore"]),
         .testTarget(

@@ -27,6 +27,14 @@ public enum PopstoreError: Error, Sendable, Equatable {
     }
 }
 
+extension PopstoreError {
+    /// The text of the temporary error a full volume (ENOSPC, EDQUOT) gives.
+    public static let outOfSpaceMessage = "the store is out of space"
+
+    /// A full volume: LMTP answers `452 4.3.1` rather than `451 4.3.0`.
+    public var isOutOfSpace: Bool { self == .temporary(PopstoreError.outOfSpaceMessage) }
+}
+
 extension PopstoreError: CustomStringConvertible {
     public var description: String { message }
 }

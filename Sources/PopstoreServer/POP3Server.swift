@@ -12,17 +12,19 @@ import SASL
 import ServiceLifecycle
 import UnixSignals
 
-/// The POP3 and POP3S listeners as one Service: binds, serves until graceful shutdown,
+/// The POP3 and POP3S listeners as one Service: binds (then waits at the barrier until
+/// every service has bound and root is dropped), serves until graceful shutdown,
 /// then stops accepting and closes its sessions (each releases its maildrop lock, and
 /// a session without QUIT changes nothing).
 public struct POP3Server: Service {
     let services: POP3Services
     let onBound: @Sendable (String) -> Void
     let store: Store
+    let barrier: BindBarrier
 
     /// - Parameter onBound: told one line per bound endpoint ("pop3 127.0.0.1:1110").
     public init(
-        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
+        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system, barrier: BindBarrier,
         onBound: @escaping @Sendable (String) -> Void
     ) throws {
         guard let decoyKey = ScramDecoyKey(rawBytes: try store.scramDecoyKeyBytes()),
@@ -36,6 +38,7 @@ public struct POP3Server: Service {
             threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)
         self.onBound = onBound
         self.store = store
+        self.barrier = barrier
     }
 
     public func run() async throws {
@@ -43,29 +46,25 @@ public struct POP3Server: Service {
         let sessions = OpenSessions()
         var channels: [any Channel] = []
         let endpoints = services.configuration.pop3.map { ($0, false) } + services.configuration.pop3s.map { ($0, true) }
-        for (endpoint, implicitTLS) in endpoints {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: false)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        sessions.add(channel)
-                        let sync = channel.pipeline.syncOperations
-                        if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls.current)) }
-                        try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))))
-                        try sync.addHandler(
-                            POP3SessionHandler(
-                                services: services, implicitTLS: implicitTLS, loopback: channel.remoteAddress?.isLoopback ?? false,
-                                sessionID: POP3Server.sessionID()))
-                    }
+        do {
+            for (endpoint, implicitTLS) in endpoints {
+                let channel = try await Listener.bind(endpoint, sessions: sessions) { channel in
+                    let sync = channel.pipeline.syncOperations
+                    if implicitTLS { try sync.addHandler(NIOSSLServerHandler(context: services.tls.current)) }
+                    try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))))
+                    try sync.addHandler(
+                        POP3SessionHandler(
+                            services: services, implicitTLS: implicitTLS, loopback: channel.remoteAddress?.isLoopback ?? false,
+                            sessionID: POP3Server.sessionID()))
                 }
-                .bind(host: endpoint.host, port: endpoint.port).get()
-            channels.append(channel)
-            let bound = channel.localAddress.map { "\($0.ipAddress ?? endpoint.host):\($0.port ?? endpoint.port)" } ?? "\(endpoint)"
-            onBound("\(implicitTLS ? "pop3s" : "pop3") \(bound)")
+                channels.append(channel)
+                onBound("\(implicitTLS ? "pop3s" : "pop3") \(Listener.bound(channel, asked: endpoint))")
+            }
+        } catch {
+            barrier.fail(error)
+            throw error
         }
-        try Privileges.drop(to: services.configuration.runAs, logger: services.logger)
+        try await barrier.arrive()
         // SIGHUP reloads the certificate and key (renewed certificates without a restart).
         let reloader = Task { [services, store] in
             for await _ in await UnixSignalsSequence(trapping: .sighup) {

@@ -7,8 +7,8 @@ import PopstoreCore
 
 /// Dropping root after binding: `serve` may start as root to bind 110 and 995, then
 /// runs as an unprivileged user for the rest of its life.
-enum Privileges {
-    static func drop(to target: (user: String, group: String?)?, logger: Logger) throws {
+public enum Privileges {
+    public static func drop(to target: (user: String, group: String?)?, logger: Logger) throws {
         guard let target else { return }
         guard geteuid() == 0 else {
             logger.notice("not running as root: no privileges to drop", metadata: ["server.user": "\(target.user)"])

@@ -31,6 +31,21 @@ public struct ServerConfiguration: Sendable {
     public var pop3: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 1110)]
     /// Implicit-TLS POP3S listeners (RFC 8314); embedded default 127.0.0.1:1995.
     public var pop3s: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 1995)]
+    /// LMTP listeners (RFC 2033) where the MTA hands mail over; embedded default 127.0.0.1:2424.
+    /// LMTP has no authentication: listen on loopback or a private network only.
+    public var lmtp: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 2424)]
+    /// The name in LMTP greetings and in the Received lines of stored mail.
+    public var hostname = "localhost"
+    /// The largest message accepted, in octets (announced with SIZE): beyond any normal
+    /// mail, small enough that one delivery cannot fill a volume by surprise.
+    public var maximumMessageSize = 64 << 20
+    /// Recipients per LMTP transaction (RFC 5321 §4.5.3.1.8 asks for at least 100).
+    public var maximumRecipients = 1000
+    /// The subaddress separator (RFC 5233): `user+tag` is delivered to `user`; nil: none.
+    public var subaddressSeparator: Character? = "+"
+    /// Over-quota recipients get `452 4.2.2` (the MTA retries, and the user may make room)
+    /// instead of `552 5.2.2` (the sender gets a bounce at once).
+    public var overQuotaIsTemporary = false
     /// PEM certificate chain and key; nil: a self-signed pair made on first start and kept in the store.
     public var certificateFile: String?
     public var privateKeyFile: String?

@@ -19,7 +19,7 @@ struct SystemCallError: Error, CustomStringConvertible {
 
     var popstoreError: PopstoreError {
         switch errno {
-        case ENOSPC, EDQUOT: return .temporary("the store is out of space")
+        case ENOSPC, EDQUOT: return .temporary(PopstoreError.outOfSpaceMessage)
         case EIO, EAGAIN, EINTR, ETIMEDOUT, ESTALE: return .temporary("the store is temporarily unavailable")
         default: return .permanent("store failure: \(call): \(String(cString: strerror(errno)))")
         }

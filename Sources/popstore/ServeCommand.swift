@@ -13,7 +13,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the servers (POP3 and POP3S); with no options, on the embedded default on 127.0.0.1.")
+        abstract: "Run the servers (POP3, POP3S, LMTP); with no options, on the embedded default on 127.0.0.1.")
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "An implicit-TLS POP3S listener ADDR:PORT (repeatable; default 127.0.0.1:1995).")
     var pop3s: [String] = []
+
+    @Option(help: "An LMTP listener ADDR:PORT for the MTA (repeatable; default 127.0.0.1:2424). No authentication: keep it private.")
+    var lmtp: [String] = []
 
     @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
     var certificate: String?
@@ -53,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         var config = file.server
         if !pop3.isEmpty { config.pop3 = try pop3.map(ServeCommand.endpoint) }
         if !pop3s.isEmpty { config.pop3s = try pop3s.map(ServeCommand.endpoint) }
+        if !lmtp.isEmpty { config.lmtp = try lmtp.map(ServeCommand.endpoint) }
+        if file.hostname == nil { config.hostname = InitCommand.hostDomain() }
         config.certificateFile = certificate
         config.privateKeyFile = privateKey
         config.plaintextOnLoopback = !noPlaintextOnLoopback
@@ -65,11 +70,14 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try openOrCreateStore(root: storeOptions.store ?? file.store ?? storeOptions.root)
         var logger = Logger(label: "popstore")
         logger.logLevel = .info
-        let server = try POP3Server(store: store, configuration: config, logger: logger) { line in
-            Terminal.print("\(line)")
-        }
+        let runAs = config.runAs
+        let barrier = BindBarrier(parties: 2) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
+        let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
+        let pop3 = try POP3Server(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
+        let lmtp = LMTPServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [.init(service: pop3), .init(service: lmtp)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 

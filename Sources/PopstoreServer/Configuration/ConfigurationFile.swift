@@ -8,6 +8,9 @@ public struct ConfigurationFile: Sendable {
     public var server = ServerConfiguration()
     /// `store = "…"`, the store directory, when given.
     public var store: String?
+    /// `lmtp.hostname`, when given (else `serve` uses this machine's name).
+    public var hostname: String? { hostnameGiven ? server.hostname : nil }
+    private var hostnameGiven = false
 
     /// RFC 1939 §3: an autologout timer, if any, must be at least 10 minutes.
     public static let minimumIdleTimeout = 600
@@ -22,11 +25,13 @@ public struct ConfigurationFile: Sendable {
         "store",
         "pop3.listen", "pop3.tls-listen", "pop3.plaintext-on-loopback", "pop3.idle-timeout", "pop3.max-sessions",
         "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.login-delay", "pop3.expire", "pop3.implementation",
+        "lmtp.listen", "lmtp.hostname", "lmtp.max-message-size", "lmtp.max-recipients",
+        "delivery.subaddress-separator", "delivery.over-quota-temporary",
         "tls.certificate", "tls.private-key", "tls.chunk-size",
         "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
         "server.user", "server.group",
     ]
-    static let knownTables: Set<String> = ["pop3", "tls", "login", "server"]
+    static let knownTables: Set<String> = ["pop3", "lmtp", "delivery", "tls", "login", "server"]
 
     /// The embedded default: no file.
     public init() {}
@@ -70,6 +75,25 @@ public struct ConfigurationFile: Sendable {
             }
             server.implementation = value
         }
+        if let listen = try reader.endpoints("lmtp.listen") { server.lmtp = listen }
+        if let value = try reader.string("lmtp.hostname") {
+            guard !value.isEmpty, value.count <= 255, value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw Error(line: document.values["lmtp.hostname"]?.line, message: "lmtp.hostname must be a host name")
+            }
+            server.hostname = value
+            hostnameGiven = true
+        }
+        if let value = try reader.int("lmtp.max-message-size", in: 1024...(1 << 31)) { server.maximumMessageSize = value }
+        if let value = try reader.int("lmtp.max-recipients", in: 100...100_000) { server.maximumRecipients = value }
+        if let value = try reader.string("delivery.subaddress-separator") {
+            guard value.count <= 1, value.unicodeScalars.allSatisfy({ "+-_=#".unicodeScalars.contains($0) }) else {
+                throw Error(
+                    line: document.values["delivery.subaddress-separator"]?.line,
+                    message: "delivery.subaddress-separator is one of + - _ = # (or \"\" for none)")
+            }
+            server.subaddressSeparator = value.first
+        }
+        if let value = try reader.bool("delivery.over-quota-temporary") { server.overQuotaIsTemporary = value }
         server.certificateFile = try reader.string("tls.certificate")
         server.privateKeyFile = try reader.string("tls.private-key")
         guard (server.certificateFile == nil) == (server.privateKeyFile == nil) else {

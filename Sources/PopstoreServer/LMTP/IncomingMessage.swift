@@ -1,0 +1,92 @@
+import Foundation
+import MailMessage
+import PopstoreCore
+import PopstoreStore
+import SMTP
+
+/// A message arriving over LMTP on its way into the store: its octets gathered in
+/// memory up to ``flushThreshold`` and then written to the store's transaction, so
+/// memory per session stays bounded whatever the message size, and a small message
+/// costs one trip to the thread pool.
+///
+/// Used by one session at a time: the session hands it to the thread pool only while it
+/// reads nothing else (its `busy` flag), hence `@unchecked Sendable`.
+final class IncomingMessage: @unchecked Sendable {
+    /// Octets held before they are written out: a few large network reads.
+    static let flushThreshold = 256 * 1024
+
+    let envelope: MessageEnvelope
+    let recipients: [AccountID]
+    let trace: @Sendable (String) -> TraceFields
+    let maximumSize: Int
+    private(set) var pending: [UInt8] = []
+    private(set) var size = 0
+    /// Why the message cannot be kept; set once, then octets are only counted.
+    private(set) var failure: SMTPReply?
+    private var transaction: DeliveryTransaction?
+
+    init(envelope: MessageEnvelope, recipients: [AccountID], maximumSize: Int, trace: @escaping @Sendable (String) -> TraceFields) {
+        self.envelope = envelope
+        self.recipients = recipients
+        self.maximumSize = maximumSize
+        self.trace = trace
+        pending.reserveCapacity(8192)
+    }
+
+    /// Takes octets decoded from the wire; over the size limit the message is given up.
+    func take(_ bytes: inout [UInt8]) {
+        size += bytes.count
+        if failure == nil && size > maximumSize {
+            fail(SMTPReply(552, "5.3.4", "Message too big for this system (\(maximumSize) octets at most)"))
+        }
+        if failure == nil { pending.append(contentsOf: bytes) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    var needsFlush: Bool { failure == nil && pending.count >= Self.flushThreshold }
+
+    /// Writes what is pending to the store (on the thread pool).
+    func flush(store: Store) {
+        guard failure == nil else { return }
+        do {
+            if transaction == nil {
+                let opened = try store.beginDelivery(envelope: envelope, recipients: recipients, maximumSize: maximumSize + 65_536)
+                transaction = opened
+                try opened.append(trace(opened.uid).bytes)
+            }
+            try transaction?.append(pending)
+            pending.removeAll(keepingCapacity: true)
+        } catch {
+            fail(DeliveryReplies.storeFailure(error))
+        }
+    }
+
+    /// Makes the message durable for its recipients (on the thread pool): one reply each,
+    /// a `250` only where the message is durable for that recipient.
+    func commit(store: Store, overQuotaIsTemporary: Bool) -> [SMTPReply] {
+        flush(store: store)
+        guard failure == nil, let transaction else {
+            return recipients.map { _ in failure ?? DeliveryReplies.storeFailure(PopstoreError.temporary("no message")) }
+        }
+        do {
+            return try transaction.commit(to: recipients).map { DeliveryReplies.outcome($0, overQuotaIsTemporary: overQuotaIsTemporary) }
+        } catch {
+            return recipients.map { _ in DeliveryReplies.storeFailure(error) }
+        }
+    }
+
+    func fail(_ reply: SMTPReply) {
+        guard failure == nil else { return }
+        failure = reply
+        pending = []
+        transaction?.abort()
+        transaction = nil
+    }
+
+    /// Drops the message; nothing of it was acknowledged.
+    func abandon() {
+        transaction?.abort()
+        transaction = nil
+        pending = []
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Logging
+import MailMessage
+import NIOCore
+import PopstoreCore
+import PopstoreOperations
+import PopstoreStore
+import SMTP
+
+/// The thin driver of one LMTP connection: frames bytes into commands or message octets,
+/// feeds the session state machine, and performs its actions (store work on the thread
+/// pool, never on the event loop). One thing is handled at a time, so pipelined commands
+/// are answered in order; replies are flushed when the input runs dry (RFC 2920).
+final class LMTPSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Reading {
+        case commands
+        case message(IncomingMessage)
+        /// A BDAT chunk: `remaining` octets still to come; no message when it is being skipped.
+        case chunk(IncomingMessage?, remaining: Int, skipReply: SMTPReply?)
+    }
+
+    private let services: LMTPServices
+    private var machine: LMTPSessionStateMachine<AccountID>
+    private var parser = SMTPCommandParser()
+    private var decoder = SMTPDataDecoder()
+    private var input = ByteBuffer()
+    private var scratch: [UInt8] = []
+    private var reading = Reading.commands
+    private var open: IncomingMessage?
+    private var busy = false
+    private var heloName: String?
+    private var address = "unknown"
+    private var logger: Logger
+    private var delivered = 0
+
+    init(services: LMTPServices, sessionID: String) {
+        self.services = services
+        var logger = services.logger
+        logger[metadataKey: "lmtp.session"] = "\(sessionID)"
+        self.logger = logger
+        let config = services.configuration
+        machine = LMTPSessionStateMachine(
+            configuration: LMTPSessionConfiguration(
+                hostname: config.hostname, maximumMessageSize: config.maximumMessageSize, maximumRecipients: config.maximumRecipients))
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        address = context.remoteAddress?.ipAddress ?? "local"
+        logger[metadataKey: "lmtp.client"] = "\(address)"
+        perform(machine.greeting(), context: context)
+        context.flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        input.writeBuffer(&bytes)
+        processInput(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        machine.connectionClosed()
+        if let open {
+            self.open = nil
+            // Nothing of it was acknowledged: the MTA sends it again.
+            _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { open.abandon() }
+        }
+        logger.info("session closed", metadata: ["lmtp.delivered": "\(delivered)"])
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            send(
+                [SMTPReply(421, "4.4.2", "\(services.configuration.hostname) Idle for too long, closing connection")], close: true,
+                context: context)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: input
+
+    private func processInput(context: ChannelHandlerContext) {
+        while !busy && context.channel.isActive && input.readableBytes > 0 {
+            switch reading {
+            case .commands:
+                do {
+                    guard let command = try parser.parseCommand(from: &input) else { break }
+                    if case .lhlo(let name) = command { heloName = name }
+                    perform(machine.command(command), context: context)
+                } catch {
+                    perform(machine.parseError(error), context: context)
+                }
+                continue
+            case .message(let message):
+                let progress = decoder.decode(from: &input, into: &scratch)
+                message.take(&scratch)
+                if progress == .complete {
+                    reading = .commands
+                    perform(machine.messageReceived(failure: message.failure), context: context)
+                } else if message.needsFlush {
+                    flush(message, context: context) {}
+                }
+                continue
+            case .chunk(let message, let remaining, let skipReply):
+                let count = min(remaining, input.readableBytes)
+                if let message {
+                    scratch.append(contentsOf: input.readableBytesView.prefix(count))
+                    message.take(&scratch)
+                }
+                input.moveReaderIndex(forwardBy: count)
+                reading = .chunk(message, remaining: remaining - count, skipReply: skipReply)
+                if remaining == count {
+                    chunkComplete(message, skipReply: skipReply, context: context)
+                } else if let message, message.needsFlush {
+                    flush(message, context: context) {}
+                }
+                continue
+            }
+            break
+        }
+        if case .chunk(let message, 0, let skipReply) = reading, !busy { chunkComplete(message, skipReply: skipReply, context: context) }
+        input.discardReadBytes()
+        context.flush()
+    }
+
+    /// A whole chunk is in: written out first if large, then the state machine is told.
+    private func chunkComplete(_ message: IncomingMessage?, skipReply: SMTPReply?, context: ChannelHandlerContext) {
+        if let message, message.needsFlush {
+            flush(message, context: context) { self.chunkComplete(message, skipReply: skipReply, context: context) }
+            return
+        }
+        reading = .commands
+        if let skipReply { send([skipReply], close: false, context: context) }
+        perform(machine.chunkReceived(failure: message?.failure), context: context)
+    }
+
+    // MARK: actions
+
+    private func perform(_ action: LMTPSessionAction<AccountID>, context: ChannelHandlerContext) {
+        switch action {
+        case .send(let replies, let close):
+            send(replies, close: close, context: context)
+        case .checkRecipient(let recipient, let declaredSize):
+            let routing = services.routing
+            let temporary = services.configuration.overQuotaIsTemporary
+            offload(context: context, { routing.route(recipient, declaredSize: declaredSize.map(Int64.init)) }) { verdict in
+                if case .deliver(let account) = verdict {
+                    self.perform(self.machine.recipientChecked(.accept(account)), context: context)
+                } else {
+                    self.logger.info(
+                        "recipient refused", metadata: ["lmtp.recipient": "\(recipient)", "lmtp.verdict": "\(verdict)"])
+                    let reply =
+                        DeliveryReplies.refusal(verdict, overQuotaIsTemporary: temporary) ?? SMTPReply(451, "4.3.0", "Try again later")
+                    self.perform(self.machine.recipientChecked(.refuse(reply)), context: context)
+                }
+            }
+        case .receiveMessage(let transaction, let reply):
+            let message = incomingMessage(for: transaction)
+            open = message
+            decoder = SMTPDataDecoder()
+            reading = .message(message)
+            send([reply], close: false, context: context)
+        case .receiveChunk(let size, _, let opening):
+            if let opening { open = incomingMessage(for: opening) }
+            reading = .chunk(open, remaining: size, skipReply: nil)
+        case .skipChunk(let size, let reply):
+            reading = .chunk(nil, remaining: size, skipReply: reply)
+        case .deliver(let transaction):
+            guard let message = open else { preconditionFailure("deliver without a message") }
+            open = nil
+            let store = services.store
+            let temporary = services.configuration.overQuotaIsTemporary
+            offload(context: context, { message.commit(store: store, overQuotaIsTemporary: temporary) }) { replies in
+                self.delivered += replies.filter(\.isPositive).count
+                self.logger.info(
+                    "message received",
+                    metadata: [
+                        "lmtp.from": "\(transaction.reversePath)", "lmtp.size": "\(message.size)",
+                        "lmtp.results": "\(zip(transaction.recipients, replies).map { "\($0.address)=\($1.code)" }.joined(separator: ","))",
+                    ])
+                self.perform(self.machine.delivered(replies), context: context)
+            }
+        case .abandonMessage(let replies, let close):
+            if let message = open {
+                open = nil
+                if let failure = message.failure { logger.notice("message refused", metadata: ["lmtp.reason": "\(failure)"]) }
+                _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { message.abandon() }
+            }
+            send(replies, close: close, context: context)
+        }
+    }
+
+    private func incomingMessage(for transaction: LMTPTransaction<AccountID>) -> IncomingMessage {
+        let envelope = MessageEnvelope(
+            sender: transaction.reversePath,
+            recipients: transaction.recipients.map {
+                MessageEnvelope.Recipient(address: $0.address, notify: $0.notify, originalRecipient: $0.originalRecipient)
+            },
+            arrival: services.clock.now(), ret: transaction.ret, envelopeID: transaction.envelopeID)
+        let (helo, client, host) = (heloName, address, services.configuration.hostname)
+        let single = transaction.recipients.count == 1 ? transaction.recipients[0].address : nil
+        let time = Int64(envelope.arrival.timeIntervalSince1970)
+        return IncomingMessage(
+            envelope: envelope, recipients: transaction.recipients.map(\.route), maximumSize: services.configuration.maximumMessageSize
+        ) { id in
+            TraceFields(
+                sender: transaction.reversePath, heloName: helo, clientAddress: client, host: host, protocolName: "LMTP", id: id,
+                recipient: single, time: time)
+        }
+    }
+
+    private func flush(_ message: IncomingMessage, context: ChannelHandlerContext, then: @escaping () -> Void) {
+        let store = services.store
+        offload(context: context, { message.flush(store: store) }) { _ in then() }
+    }
+
+    private func send(_ replies: [SMTPReply], close: Bool, context: ChannelHandlerContext) {
+        guard !replies.isEmpty || close else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64 * max(replies.count, 1))
+        for reply in replies { reply.encode(into: &buffer) }
+        if close {
+            context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+    }
+
+    /// Runs blocking store work off the event loop, then continues on it; reads nothing meanwhile.
+    private func offload<T: Sendable>(context: ChannelHandlerContext, _ work: @escaping @Sendable () -> T, then: @escaping (T) -> Void) {
+        busy = true
+        services.threadPool.runIfActive(eventLoop: context.eventLoop, work).assumeIsolated().whenComplete { result in
+            self.busy = false
+            if case .success(let value) = result { then(value) } else { context.close(promise: nil) }
+            self.processInput(context: context)
+        }
+    }
+}
