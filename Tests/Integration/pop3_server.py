@@ -24,6 +24,7 @@ import poplib
 import re
 import select
 import signal
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -56,6 +57,7 @@ class Server:
         self.log_path = log_path
         self.pop3_port: int | None = None
         self.pop3s_port: int | None = None
+        self.lmtp_port: int | None = None
         self._log_lines: list[str] = []
         self._stdout_lines: list[str] = []
         self._cond = threading.Condition()
@@ -63,7 +65,7 @@ class Server:
         env = clean_env()
         env["POPSTORE_STORE"] = str(ps.store)
         argv = [str(ps.binary), "serve", "--store", str(ps.store),
-                "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", *flags]
+                "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0", *flags]
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, cwd=str(ps.work))
@@ -100,12 +102,14 @@ class Server:
 
     def _ports_seen(self) -> bool:
         for line in self._stdout_lines:
-            m = re.fullmatch(r"(pop3s?) 127\.0\.0\.1:(\d+)", line.strip())
+            m = re.fullmatch(r"(pop3s?|lmtp) 127\.0\.0\.1:(\d+)", line.strip())
             if m and m.group(1) == "pop3":
                 self.pop3_port = int(m.group(2))
-            elif m:
+            elif m and m.group(1) == "pop3s":
                 self.pop3s_port = int(m.group(2))
-        return self.pop3_port is not None and self.pop3s_port is not None
+            elif m:
+                self.lmtp_port = int(m.group(2))
+        return None not in (self.pop3_port, self.pop3s_port, self.lmtp_port)
 
     def _wait_for_ports(self):
         with self._cond:
@@ -153,6 +157,10 @@ class Server:
                                      + "\n".join(self._log_lines))
 
     # -- clients ---------------------------------------------------------------------
+    def lmtp(self, timeout: float = IO_TIMEOUT) -> smtplib.LMTP:
+        client = smtplib.LMTP(HOST, self.lmtp_port, timeout=timeout)
+        return client
+
     def pop3(self, timeout: float = IO_TIMEOUT) -> poplib.POP3:
         return poplib.POP3(HOST, self.pop3_port, timeout=timeout)
 

@@ -17,9 +17,12 @@ def server(ps: Popstore):
     def start() -> tuple[subprocess.Popen, int]:
         env = clean_env()
         proc = subprocess.Popen(
-            [str(ps.binary), "serve", "--store", str(ps.store), "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0"],
+            [str(ps.binary), "serve", "--store", str(ps.store), "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
+         "--lmtp", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
         line = proc.stdout.readline().decode()
+        while line and not line.startswith("pop3 "):  # listeners report in any order
+            line = proc.stdout.readline().decode()
         assert line.startswith("pop3 "), line
         return proc, int(line.rsplit(":", 1)[1])
 
