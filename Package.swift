@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "popstore",
             dependencies: [
-                "PopstoreCore",
+                "PopstoreCore", "PopstoreStore", "MailMessage",
                 "PopstoreOperations",
                 "PopstoreServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -37,12 +37,16 @@ public struct TraceFields: Sendable {
 
     /// The two header lines, CRLF-ended, folded where long.
     public var bytes: [UInt8] {
-        var received = "Received:"
-        if let heloName { received += " from \(Self.clean(heloName))" }
-        if let clientAddress { received += heloName == nil ? " from [\(clientAddress)]" : " ([\(clientAddress)])" }
-        received += "\r\n\tby \(Self.clean(host)) (Popstore) with \(protocolName) id \(id)"
-        if let recipient { received += "\r\n\tfor <\(Self.clean(recipient))>" }
-        received += "; \(RFC5322Date.format(time, utcOffsetMinutes: utcOffsetMinutes))\r\n"
+        var clauses: [String] = []
+        if let heloName {
+            clauses.append("from \(Self.clean(heloName))" + (clientAddress.map { " ([\(Self.clean($0))])" } ?? ""))
+        } else if let clientAddress {
+            clauses.append("from [\(Self.clean(clientAddress))]")
+        }
+        clauses.append("by \(Self.clean(host)) (Popstore) with \(protocolName) id \(id)")
+        if let recipient { clauses.append("for <\(Self.clean(recipient))>") }
+        let received =
+            "Received: " + clauses.joined(separator: "\r\n\t") + "; \(RFC5322Date.format(time, utcOffsetMinutes: utcOffsetMinutes))\r\n"
         return Array("Return-Path: <\(Self.clean(sender))>\r\n\(received)".utf8)
     }
 

@@ -14,7 +14,7 @@ struct Popstore: AsyncParsableCommand {
         abstract: "A message store for POP3 users.",
         subcommands: [
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
-            MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self, ConfigCommand.self,
+            MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self, ConfigCommand.self, DeliverCommand.self,
         ])
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;
