@@ -36,7 +36,8 @@ let package = Package(
             ]
         ),
         .target(name: "POP3", dependencies: ["SASL", .product(name: "NIOCore", package: "swift-nio")]),
-        .target(name: "SMTP", dependencies: [.product(name: "NIOCore", package: "swift-nio")], exclude: ["Client"]),
+        .target(name: "SMTP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "Socketmap", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "PopstoreServer",
             dependencies: [
-                "POP3", "SMTP", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
+                "POP3", "SMTP", "Socketmap", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -84,7 +85,8 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
         .testTarget(name: "POP3Tests", dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "SMTPTests", dependencies: ["SMTP", .product(name: "NIOCore", package: "swift-nio")], exclude: ["Client"]),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SocketmapTests", dependencies: ["Socketmap", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(name: "PopstoreServerTests", dependencies: ["PopstoreServer", "PopstoreCore"]),
         .testTarget(

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// LMTP listeners (RFC 2033) where the MTA hands mail over; embedded default 127.0.0.1:2424.
     /// LMTP has no authentication: listen on loopback or a private network only.
     public var lmtp: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 2424)]
+    /// Postfix socketmap listeners (maps `mailbox` and `access`); embedded default 127.0.0.1:2425.
+    public var socketmap: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 2425)]
     /// The name in LMTP greetings and in the Received lines of stored mail.
     public var hostname = "localhost"
     /// The largest message accepted, in octets (announced with SIZE): beyond any normal

@@ -13,7 +13,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the servers (POP3, POP3S, LMTP); with no options, on the embedded default on 127.0.0.1.")
+        abstract: "Run the servers (POP3, POP3S, LMTP, Postfix socketmap); with no options, on the embedded default on 127.0.0.1.")
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "An LMTP listener ADDR:PORT for the MTA (repeatable; default 127.0.0.1:2424). No authentication: keep it private.")
     var lmtp: [String] = []
+
+    @Option(help: "A Postfix socketmap listener ADDR:PORT (maps mailbox and access; repeatable; default 127.0.0.1:2425).")
+    var socketmap: [String] = []
 
     @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
     var certificate: String?
@@ -57,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !pop3.isEmpty { config.pop3 = try pop3.map(ServeCommand.endpoint) }
         if !pop3s.isEmpty { config.pop3s = try pop3s.map(ServeCommand.endpoint) }
         if !lmtp.isEmpty { config.lmtp = try lmtp.map(ServeCommand.endpoint) }
+        if !socketmap.isEmpty { config.socketmap = try socketmap.map(ServeCommand.endpoint) }
         if file.hostname == nil { config.hostname = InitCommand.hostDomain() }
         config.certificateFile = certificate
         config.privateKeyFile = privateKey
@@ -71,13 +75,15 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "popstore")
         logger.logLevel = .info
         let runAs = config.runAs
-        let barrier = BindBarrier(parties: 2) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
+        let barrier = BindBarrier(parties: 3) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
         let pop3 = try POP3Server(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
         let lmtp = LMTPServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
+        let socketmap = SocketmapServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: pop3), .init(service: lmtp)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: pop3), .init(service: lmtp), .init(service: socketmap)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 

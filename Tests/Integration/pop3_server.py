@@ -58,6 +58,7 @@ class Server:
         self.pop3_port: int | None = None
         self.pop3s_port: int | None = None
         self.lmtp_port: int | None = None
+        self.socketmap_port: int | None = None
         self._log_lines: list[str] = []
         self._stdout_lines: list[str] = []
         self._cond = threading.Condition()
@@ -66,6 +67,8 @@ class Server:
         env["POPSTORE_STORE"] = str(ps.store)
         argv = [str(ps.binary), "serve", "--store", str(ps.store),
                 "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0", *flags]
+        if "--socketmap" not in flags:
+            argv += ["--socketmap", f"{HOST}:0"]
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, cwd=str(ps.work))
@@ -102,14 +105,16 @@ class Server:
 
     def _ports_seen(self) -> bool:
         for line in self._stdout_lines:
-            m = re.fullmatch(r"(pop3s?|lmtp) 127\.0\.0\.1:(\d+)", line.strip())
+            m = re.fullmatch(r"(pop3s?|lmtp|socketmap) 127\.0\.0\.1:(\d+)", line.strip())
             if m and m.group(1) == "pop3":
                 self.pop3_port = int(m.group(2))
             elif m and m.group(1) == "pop3s":
                 self.pop3s_port = int(m.group(2))
-            elif m:
+            elif m and m.group(1) == "lmtp":
                 self.lmtp_port = int(m.group(2))
-        return None not in (self.pop3_port, self.pop3s_port, self.lmtp_port)
+            elif m:
+                self.socketmap_port = int(m.group(2))
+        return None not in (self.pop3_port, self.pop3s_port, self.lmtp_port, self.socketmap_port)
 
     def _wait_for_ports(self):
         with self._cond:
