@@ -81,6 +81,10 @@ let package = Package(
             name: "pop3-fuzz",
             dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .executableTarget(
+            name: "smtp-fuzz",
+            dependencies: ["SMTP", "Socketmap", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),

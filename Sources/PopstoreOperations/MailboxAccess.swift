@@ -112,7 +112,9 @@ public struct MailboxAccess: Sendable {
         }
         do {
             guard let session = try store.maildrop(for: profile).openSession() else { return .failure(.inUse) }
-            try store.updateProfile(id) { profile in
+            // The accounting is not worth a refused login: on a full disk the user must
+            // still get in to download and delete.
+            _ = try? store.updateProfile(id) { profile in
                 profile.sessions.connections += 1
                 profile.sessions.lastConnect = now
             }

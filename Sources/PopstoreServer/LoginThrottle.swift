@@ -74,11 +74,13 @@ final class SessionCounter: Sendable {
         self.configuration = configuration
     }
 
-    /// Takes a slot, or false when the address or the server is full.
-    func open(_ address: String) -> Bool {
+    /// Takes a slot, or false when the address or the server is full. Loopback clients
+    /// (a webmail, a proxy, a local fetchmail for many users) count only against the
+    /// server-wide cap: the per-address limit is against one remote host taking every slot.
+    func open(_ address: String, loopback: Bool = false) -> Bool {
         counts.withLockedValue { counts in
             guard counts.total < configuration.maximumSessions,
-                counts.perAddress[address, default: 0] < configuration.maximumSessionsPerAddress
+                loopback || counts.perAddress[address, default: 0] < configuration.maximumSessionsPerAddress
             else { return false }
             counts.total += 1
             counts.perAddress[address, default: 0] += 1

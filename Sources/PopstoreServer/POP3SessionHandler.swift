@@ -30,9 +30,11 @@ final class POP3SessionHandler: ChannelInboundHandler {
     private var address = "unknown"
     private var logger: Logger
     private var user: String?
+    private let loopback: Bool
 
     init(services: POP3Services, implicitTLS: Bool, loopback: Bool, sessionID: String) {
         self.services = services
+        self.loopback = loopback
         self.tlsActive = implicitTLS
         var logger = services.logger
         logger[metadataKey: "pop3.session"] = "\(sessionID)"
@@ -53,7 +55,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         address = context.remoteAddress?.ipAddress ?? "unknown"
         logger[metadataKey: "pop3.client"] = "\(address)"
-        guard services.sessions.open(address) else {
+        guard services.sessions.open(address, loopback: loopback) else {
             logger.notice("session refused: too many sessions")
             send(.error(.sysTemp, "too many sessions; try again later"), context: context, close: true)
             return

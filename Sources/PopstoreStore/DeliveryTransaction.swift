@@ -186,6 +186,19 @@ extension Store {
         return try transaction.commit(to: recipients)
     }
 
+    /// Removes the tmp files of deliveries a crash cut short (nobody holds their lock;
+    /// none was acknowledged), as `serve` does when it starts. Returns how many went.
+    public func removeAbandonedDeliveries() -> Int {
+        var removed = 0
+        for volume in settings.volumes.map(volumeLayout) {
+            for name in (try? Posix.listDirectory(volume.tmpDirectory)) ?? [] {
+                let path = "\(volume.tmpDirectory)/\(name)"
+                if DurableFile.isAbandoned(path), (try? Posix.unlink(path)) != nil { removed += 1 }
+            }
+        }
+        return removed
+    }
+
     func probe(_ step: DeliveryStep) throws {
         try deliveryProbe?(step)
     }

@@ -23,8 +23,10 @@ public final class MaildropSession: @unchecked Sendable {
     /// An open message for RETR/TOP. The caller owns `descriptor` and must close it.
     public struct OpenMessage: Sendable {
         public let descriptor: Int32
-        public let metadata: StoredMessageMetadata
-        public var storedSize: Int { metadata.pop3.storedSize }
+        /// The octets of POP3 form at the front of the file, read from its trailer: RETR
+        /// needs no more, so it decodes no metadata.
+        public let storedSize: Int
+        let path: String
     }
 
     /// Opens the message with `uid` for sending; its bytes in [0, storedSize) are the
@@ -34,7 +36,7 @@ public final class MaildropSession: @unchecked Sendable {
         let fd: Int32
         do { fd = try Posix.open(entry.path, O_RDONLY) } catch { throw error.popstoreError }
         do {
-            return OpenMessage(descriptor: fd, metadata: try MessageFile.readMetadata(fd: fd, path: entry.path))
+            return OpenMessage(descriptor: fd, storedSize: try MessageFile.storedSize(fd: fd, path: entry.path), path: entry.path)
         } catch {
             Posix.close(fd)
             throw error
@@ -55,7 +57,7 @@ public final class MaildropSession: @unchecked Sendable {
     /// The stored end offset of the header and the first `bodyLines` body lines (TOP,
     /// RFC 1939 §7): from the line index made at delivery, scanning at most one stride.
     public func topEnd(_ message: OpenMessage, bodyLines: Int) throws(PopstoreError) -> Int {
-        let pop3 = message.metadata.pop3
+        let pop3 = try MessageFile.readMetadata(fd: message.descriptor, path: message.path).pop3
         var (offset, skip) = pop3.topScanStart(bodyLines: bodyLines)
         while skip > 0 && offset < pop3.storedSize {
             let bytes = try read(message, offset: offset, count: min(MaildropSession.topScanChunk, pop3.storedSize - offset))

@@ -46,8 +46,15 @@ public enum MessageFile {
     /// message stays well below this).
     static let maximumMetadataLength = 16 << 20
 
-    /// Reads the metadata of an open message file.
-    static func readMetadata(fd: Int32, path: String) throws(PopstoreError) -> StoredMessageMetadata {
+    /// The octets of POP3 form at the front of an open message file, from its size and
+    /// trailer alone: what RETR sends, found without decoding the metadata.
+    static func storedSize(fd: Int32, path: String) throws(PopstoreError) -> Int {
+        let (size, length) = try trailer(fd: fd, path: path)
+        return Int(size) - length - trailerLength
+    }
+
+    /// The file's size and the metadata length its trailer gives, checked.
+    private static func trailer(fd: Int32, path: String) throws(PopstoreError) -> (size: Int64, metadataLength: Int) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SystemCallError(call: "fstat", path: path, errno: errno).popstoreError }
         let size = Int64(st.st_size)
@@ -60,6 +67,12 @@ public enum MessageFile {
             let length = Int(String(decoding: trailer[trailerPrefix.count..<(trailerLength - 1)], as: UTF8.self)),
             length > 0, length <= maximumMetadataLength, Int64(length + trailerLength) <= size
         else { throw .permanent("message file is damaged") }
+        return (size, length)
+    }
+
+    /// Reads the metadata of an open message file.
+    static func readMetadata(fd: Int32, path: String) throws(PopstoreError) -> StoredMessageMetadata {
+        let (size, length) = try trailer(fd: fd, path: path)
         let json: [UInt8]
         do { json = try Posix.pread(fd, count: length, offset: size - Int64(trailerLength + length), path: path) } catch {
             throw error.popstoreError

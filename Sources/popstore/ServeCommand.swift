@@ -74,6 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try openOrCreateStore(root: storeOptions.store ?? file.store ?? storeOptions.root)
         var logger = Logger(label: "popstore")
         logger.logLevel = .info
+        let swept = store.removeAbandonedDeliveries()
+        if swept > 0 { logger.notice("removed the tmp files of \(swept) deliveries cut short by a crash (none was acknowledged)") }
         let runAs = config.runAs
         let barrier = BindBarrier(parties: 3) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }

@@ -63,11 +63,8 @@ final class LMTPSessionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         machine.connectionClosed()
-        if let open {
-            self.open = nil
-            // Nothing of it was acknowledged: the MTA sends it again.
-            _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { open.abandon() }
-        }
+        // While store work runs, the message is the thread pool's: it is dropped when that ends.
+        if !busy { abandonOpenMessage(context: context) }
         logger.info("session closed", metadata: ["lmtp.delivered": "\(delivered)"])
         context.fireChannelInactive()
     }
@@ -191,13 +188,18 @@ final class LMTPSessionHandler: ChannelInboundHandler {
                 self.perform(self.machine.delivered(replies), context: context)
             }
         case .abandonMessage(let replies, let close):
-            if let message = open {
-                open = nil
-                if let failure = message.failure { logger.notice("message refused", metadata: ["lmtp.reason": "\(failure)"]) }
-                _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { message.abandon() }
-            }
+            if let failure = open?.failure { logger.notice("message refused", metadata: ["lmtp.reason": "\(failure)"]) }
+            abandonOpenMessage(context: context)
             send(replies, close: close, context: context)
         }
+    }
+
+    /// Drops the message being received, if any: nothing of it was acknowledged, so the
+    /// MTA sends it again.
+    private func abandonOpenMessage(context: ChannelHandlerContext) {
+        guard let message = open else { return }
+        open = nil
+        _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { message.abandon() }
     }
 
     private func incomingMessage(for transaction: LMTPTransaction<AccountID>) -> IncomingMessage {
@@ -240,6 +242,11 @@ final class LMTPSessionHandler: ChannelInboundHandler {
         busy = true
         services.threadPool.runIfActive(eventLoop: context.eventLoop, work).assumeIsolated().whenComplete { result in
             self.busy = false
+            // The client may have gone meanwhile: the session is over, nothing is answered.
+            guard context.channel.isActive else {
+                self.abandonOpenMessage(context: context)
+                return
+            }
             if case .success(let value) = result { then(value) } else { context.close(promise: nil) }
             self.processInput(context: context)
         }

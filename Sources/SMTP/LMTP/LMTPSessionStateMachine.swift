@@ -17,7 +17,9 @@ public struct LMTPSessionStateMachine<Route: Sendable>: Sendable {
         case receivingMessage(LMTPTransaction<Route>)
         case betweenChunks(LMTPTransaction<Route>)
         case receivingChunk(LMTPTransaction<Route>, last: Bool)
-        case skippingChunk
+        /// Reading past a refused BDAT chunk; then back to `ready`, or to `awaitingLHLO`
+        /// when LHLO was not given yet.
+        case skippingChunk(greeted: Bool)
         case delivering(LMTPTransaction<Route>)
         case closed
     }
@@ -74,6 +76,11 @@ public struct LMTPSessionStateMachine<Route: Sendable>: Sendable {
             return reply(SMTPReply(214, "2.0.0", "Commands: LHLO MAIL RCPT DATA BDAT RSET NOOP VRFY QUIT"))
         case (.starttls, _):
             return refuse(SMTPReply(502, "5.5.1", "STARTTLS is not offered on LMTP"))
+        case (.bdat(let size, _), .awaitingLHLO):
+            // The chunk follows the command whatever the answer, and must be read past.
+            errors += 1
+            state = .skippingChunk(greeted: false)
+            return .skipChunk(size: size, reply: SMTPReply(503, "5.5.1", "Send LHLO first"))
         case (_, .awaitingLHLO):
             return refuse(SMTPReply(503, "5.5.1", "Send LHLO first"))
         case (.mail(let path, let parameters), .ready):
@@ -96,7 +103,7 @@ public struct LMTPSessionStateMachine<Route: Sendable>: Sendable {
             return refuse(SMTPReply(503, "5.5.1", "Need MAIL and RCPT before DATA"))
         case (.bdat(let size, let last), .transaction(let transaction)) where !transaction.recipients.isEmpty:
             guard size <= configuration.maximumMessageSize else {
-                state = .skippingChunk
+                state = .skippingChunk(greeted: true)
                 return .skipChunk(size: size, reply: SMTPReply(552, "5.3.4", "Message too big for this system"))
             }
             state = .receivingChunk(transaction, last: last)
@@ -107,7 +114,7 @@ public struct LMTPSessionStateMachine<Route: Sendable>: Sendable {
         case (.bdat(let size, _), _):
             // The chunk follows the command whatever the answer, and must be read past.
             errors += 1
-            state = .skippingChunk
+            state = .skippingChunk(greeted: true)
             return .skipChunk(size: size, reply: SMTPReply(503, "5.5.1", "No valid recipients for BDAT"))
         }
     }
@@ -148,8 +155,8 @@ public struct LMTPSessionStateMachine<Route: Sendable>: Sendable {
     /// chunks (RFC 3030 §2), and the ones it sends anyway are refused until RSET or MAIL.
     public mutating func chunkReceived(failure: SMTPReply?) -> LMTPSessionAction<Route> {
         switch state {
-        case .skippingChunk:
-            state = .ready
+        case .skippingChunk(let greeted):
+            state = greeted ? .ready : .awaitingLHLO
             return .send([], close: false)
         case .receivingChunk(let transaction, let last):
             if last { return finish(transaction, failure: failure) }

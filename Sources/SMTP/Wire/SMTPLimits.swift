@@ -9,7 +9,8 @@ public enum SMTPLimits {
     /// is Postfix's own `line_length_limit`.
     public static let commandLineLength = 2048
 
-    /// The longest path (`<...>`) in MAIL and RCPT, in octets (RFC 5321 §4.5.3.1.3).
+    /// The longest path in MAIL and RCPT, in octets between the angle brackets. RFC 5321
+    /// §4.5.3.1.3 counts 256 with the brackets; accepting two more harms nobody.
     public static let pathLength = 256
 
     /// The most octets of an unknown verb reported back and logged: verbs are short,
