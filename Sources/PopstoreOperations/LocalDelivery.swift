@@ -47,8 +47,9 @@ public struct LocalDelivery: Sendable {
     {
         let everyone = { (result: Result) in accounts.map { _ in result } }
         do {
-            let transaction = try routing.store.beginDelivery(envelope: envelope, recipients: accounts, maximumSize: Int.max)
+            let transaction = try routing.store.beginDelivery(envelope: envelope, recipients: accounts, maximumSize: .max)
             try transaction.append(trace(transaction.uid))
+            // The size rule is LMTP's: message octets, trace fields not counted.
             var size = 0
             while let chunk = try read() {
                 size += chunk.count

@@ -50,7 +50,8 @@ final class IncomingMessage: @unchecked Sendable {
         guard failure == nil else { return }
         do {
             if transaction == nil {
-                let opened = try store.beginDelivery(envelope: envelope, recipients: recipients, maximumSize: maximumSize + 65_536)
+                // The size rule is `take`'s (message octets, trace fields not counted).
+                let opened = try store.beginDelivery(envelope: envelope, recipients: recipients, maximumSize: .max)
                 transaction = opened
                 try opened.append(trace(opened.uid).bytes)
             }
