@@ -35,8 +35,21 @@ public struct TraceFields: Sendable {
         self.time = time
     }
 
-    /// The two header lines, CRLF-ended, folded where long.
+    /// The two header lines of a stored copy, CRLF-ended, folded where long.
     public var bytes: [UInt8] {
+        Array("Return-Path: <\(Self.clean(sender))>\r\n\(received)".utf8)
+    }
+
+    /// The lines a copy relayed on by forwarding starts with: no `Return-Path` (only the
+    /// final delivery adds one, RFC 5321 §4.4), a `Delivered-To` for each forwarding
+    /// followed, the latest on top, which is how the copy is known should it come back,
+    /// then the `Received` line.
+    public func forwardedBytes(forwardedBy: [String]) -> [UInt8] {
+        let deliveredTo = forwardedBy.reversed().map { "Delivered-To: \(Self.clean($0))\r\n" }.joined()
+        return Array((deliveredTo + received).utf8)
+    }
+
+    private var received: String {
         var clauses: [String] = []
         if let heloName {
             clauses.append("from \(Self.clean(heloName))" + (clientAddress.map { " ([\(Self.clean($0))])" } ?? ""))
@@ -45,9 +58,7 @@ public struct TraceFields: Sendable {
         }
         clauses.append("by \(Self.clean(host)) (Popstore) with \(protocolName) id \(id)")
         if let recipient { clauses.append("for <\(Self.clean(recipient))>") }
-        let received =
-            "Received: " + clauses.joined(separator: "\r\n\t") + "; \(RFC5322Date.format(time, utcOffsetMinutes: utcOffsetMinutes))\r\n"
-        return Array("Return-Path: <\(Self.clean(sender))>\r\n\(received)".utf8)
+        return "Received: " + clauses.joined(separator: "\r\n\t") + "; \(RFC5322Date.format(time, utcOffsetMinutes: utcOffsetMinutes))\r\n"
     }
 
     /// What a client sent, made safe for a header: no controls (a CR or LF would start a

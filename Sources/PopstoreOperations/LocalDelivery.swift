@@ -3,7 +3,7 @@ import PopstoreCore
 import PopstoreStore
 
 /// A message handed over by a pipe (`popstore deliver`): the same routing and the same
-/// store transaction as LMTP, with one result per recipient.
+/// delivery (InboundDelivery) as LMTP, with one result per recipient.
 public struct LocalDelivery: Sendable {
     public let routing: MailRouting
     public let maximumSize: Int
@@ -15,57 +15,53 @@ public struct LocalDelivery: Sendable {
 
     /// One recipient's result.
     public enum Result: Sendable, Equatable {
+        /// Stored, or queued for the relay where it is forwarded; the id names it.
         case stored(uid: String)
-        /// Refused by the routing rule (unknown, foreign domain, DISMAIL, over quota, temporary).
+        /// Refused by the routing rule (unknown, foreign domain, DISMAIL, over quota, loop, temporary).
         case refused(MailRouting.Verdict)
         case tooLarge
         case failed(PopstoreError)
     }
 
     /// Stores the message `read` yields (chunks until it returns nil) for `recipients`.
-    /// `trace` gives the trace fields for the message's id.
-    public func deliver(
-        envelope: MessageEnvelope, recipients: [String], trace: (String) -> [UInt8], read: () throws -> [UInt8]?
-    ) -> [Result] {
+    /// `trace` is completed with the message's id.
+    public func deliver(envelope: MessageEnvelope, recipients: [String], trace: TraceFields, read: () throws -> [UInt8]?) -> [Result] {
         var results = [Result?](repeating: nil, count: recipients.count)
-        var accounts: [(index: Int, account: AccountID)] = []
+        var routed: [(index: Int, recipient: InboundDelivery.Recipient)] = []
         for (index, address) in recipients.enumerated() {
             switch routing.route(address) {
-            case .deliver(let account): accounts.append((index, account))
+            case .deliver(let route): routed.append((index, InboundDelivery.Recipient(address: address, route: route)))
             case let verdict: results[index] = .refused(verdict)
             }
         }
-        if !accounts.isEmpty {
-            let outcome = store(accounts.map(\.account), envelope: envelope, trace: trace, read: read)
-            for (position, entry) in accounts.enumerated() { results[entry.index] = outcome[position] }
+        if !routed.isEmpty {
+            let outcome = store(routed.map(\.recipient), envelope: envelope, trace: trace, read: read)
+            for (position, entry) in routed.enumerated() { results[entry.index] = outcome[position] }
         }
         return results.map { $0 ?? .failed(.temporary("not delivered")) }
     }
 
-    private func store(_ accounts: [AccountID], envelope: MessageEnvelope, trace: (String) -> [UInt8], read: () throws -> [UInt8]?)
+    private func store(_ recipients: [InboundDelivery.Recipient], envelope: MessageEnvelope, trace: TraceFields, read: () throws -> [UInt8]?)
         -> [Result]
     {
-        let everyone = { (result: Result) in accounts.map { _ in result } }
+        let everyone = { (result: Result) in recipients.map { _ in result } }
         do {
-            let transaction = try routing.store.beginDelivery(envelope: envelope, recipients: accounts, maximumSize: .max)
-            try transaction.append(trace(transaction.uid))
+            let delivery = try InboundDelivery(store: routing.store, envelope: envelope, recipients: recipients, trace: trace)
             // The size rule is LMTP's: message octets, trace fields not counted.
             var size = 0
             while let chunk = try read() {
                 size += chunk.count
                 guard size <= maximumSize else {
-                    transaction.abort()
+                    delivery.abort()
                     return everyone(.tooLarge)
                 }
-                try transaction.append(chunk)
+                try delivery.append(chunk)
             }
-            return try transaction.commit(to: accounts).map { outcome in
+            return delivery.commit().map { outcome in
                 switch outcome {
-                case .stored(let uid): return .stored(uid: uid)
-                case .noSuchAccount: return .refused(.unknown)
-                case .disabled: return .refused(.disabled)
-                case .overQuota: return .refused(.overQuota)
-                case .failed(let error): return .failed(error)
+                case .accepted(let id): .stored(uid: id)
+                case .refused(let verdict): .refused(verdict)
+                case .failed(let error): .failed(error)
                 }
             }
         } catch let error as PopstoreError {

@@ -85,5 +85,7 @@ public struct ServerConfiguration: Sendable {
     /// root to bind ports below 1024; nil stays as started.
     public var runAs: (user: String, group: String?)?
 
+    /// The outbound queue: the relay it hands mail to, and its retry schedule.
+    public var outbound = OutboundSettings()
     public init() {}
 }

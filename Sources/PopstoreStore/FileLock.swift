@@ -57,6 +57,18 @@ final class FileLock {
         return try lock.tryLock() ? lock : nil
     }
 
+    /// Takes the lock on a file that must exist (it is not created); nil when it is held
+    /// elsewhere, `.notFound` when the file is gone.
+    static func tryAcquireExisting(_ path: String) throws(PopstoreError) -> FileLock? {
+        let fd: Int32
+        do { fd = try Posix.open(path, O_RDWR) } catch {
+            if error.errno == ENOENT { throw .notFound("no such file") }
+            throw error.popstoreError
+        }
+        let lock = FileLock(fd: fd, path: path)
+        return try lock.tryLock() ? lock : nil
+    }
+
     /// Locks an already open descriptor (a tmp file being written), which keeps it owned.
     static func tryLock(descriptor fd: Int32) -> Bool {
         var fl = flock()

@@ -37,6 +37,7 @@ struct DeliverCommand: ParsableCommand {
 
     static let exOK: Int32 = 0
     static let exDataErr: Int32 = 65
+    static let exUnavailable: Int32 = 69
     static let exNoUser: Int32 = 67
     static let exNoHost: Int32 = 68
     static let exCantCreat: Int32 = 73
@@ -59,12 +60,9 @@ struct DeliverCommand: ParsableCommand {
         let input = FileHandle.standardInput
         let results = delivery.deliver(
             envelope: envelope, recipients: recipients,
-            trace: { id in
-                TraceFields(
-                    sender: sender, heloName: nil, clientAddress: nil, host: host, protocolName: "local", id: id, recipient: single,
-                    time: Int64(envelope.arrival.timeIntervalSince1970)
-                ).bytes
-            },
+            trace: TraceFields(
+                sender: sender, heloName: nil, clientAddress: nil, host: host, protocolName: "local", id: "", recipient: single,
+                time: Int64(envelope.arrival.timeIntervalSince1970)),
             read: {
                 let data = try input.read(upToCount: 1 << 16) ?? Data()
                 return data.isEmpty ? nil : Array(data)
@@ -87,6 +85,7 @@ struct DeliverCommand: ParsableCommand {
         case .refused(.foreignDomain): return (exNoHost, "this domain is not served here")
         case .refused(.disabled): return (exCantCreat, "mailbox disabled, not accepting messages")
         case .refused(.overQuota): return (overQuotaIsTemporary ? exTempFail : exCantCreat, "mailbox full")
+        case .refused(.loop): return (exUnavailable, "mail forwarding loop")
         case .refused(.temporary): return (exTempFail, "temporary failure; try again later")
         case .tooLarge: return (exDataErr, "message too big for this system")
         case .failed(let error): return (exTempFail, "temporary failure: \(error.message)")

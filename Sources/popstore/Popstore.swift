@@ -15,6 +15,7 @@ struct Popstore: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
             MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self, ConfigCommand.self, DeliverCommand.self,
+            QueueCommand.self,
         ])
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;

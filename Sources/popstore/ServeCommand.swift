@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A Postfix socketmap listener ADDR:PORT (maps mailbox and access; repeatable; default 127.0.0.1:2425).")
     var socketmap: [String] = []
 
+    @Option(help: "The relay HOST:PORT that outbound mail (forwards, bounces) is handed to, STARTTLS when offered; [relay] in the file sets the rest.")
+    var relay: String?
+
     @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
     var certificate: String?
 
@@ -62,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
         if !lmtp.isEmpty { config.lmtp = try lmtp.map(ServeCommand.endpoint) }
         if !socketmap.isEmpty { config.socketmap = try socketmap.map(ServeCommand.endpoint) }
         if file.hostname == nil { config.hostname = InitCommand.hostDomain() }
+        if let relay {
+            let endpoint = try ServeCommand.endpoint(relay)
+            if config.outbound.relay == nil { config.outbound.relay = RelayEndpoint(host: endpoint.host, port: endpoint.port, heloName: "") }
+            config.outbound.relay?.host = endpoint.host
+            config.outbound.relay?.port = endpoint.port
+        }
         config.certificateFile = certificate
         config.privateKeyFile = privateKey
         config.plaintextOnLoopback = !noPlaintextOnLoopback
@@ -76,15 +85,21 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let swept = store.removeAbandonedDeliveries()
         if swept > 0 { logger.notice("removed the tmp files of \(swept) deliveries cut short by a crash (none was acknowledged)") }
+        config.outbound.relay?.heloName = config.hostname
+        if let user = config.outbound.relayUser, let file = config.outbound.relayPasswordFile {
+            config.outbound.relay?.credentials = .init(user: user, password: try Self.readPassword(file))
+        }
+        let runner = OutboundQueueRunner(store: store, settings: config.outbound, hostname: config.hostname, logger: logger)
         let runAs = config.runAs
         let barrier = BindBarrier(parties: 3) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
         let pop3 = try POP3Server(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
-        let lmtp = LMTPServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
+        let lmtp = LMTPServer(
+            store: store, configuration: config, logger: logger, barrier: barrier, queued: { runner.kick() }, onBound: printLine)
         let socketmap = SocketmapServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: pop3), .init(service: lmtp), .init(service: socketmap)],
+                services: [.init(service: pop3), .init(service: lmtp), .init(service: socketmap), .init(service: runner)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -101,6 +116,19 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try Store.create(at: root, defaultDomain: name)
         Terminal.print("Created a store at \(store.root) with default domain \(name).")
         return store
+    }
+
+    /// The relay password: the file's first line, from a file only its owner may read.
+    static func readPassword(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read relay.password-file \(path)")
+        }
+        if let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw ValidationError("relay.password-file \(path) must not be readable by group or others (chmod 600)")
+        }
+        let password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        guard !password.isEmpty else { throw ValidationError("relay.password-file \(path) is empty") }
+        return password
     }
 
     static func endpoint(_ text: String) throws -> ServerConfiguration.Endpoint {

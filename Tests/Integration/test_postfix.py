@@ -11,7 +11,7 @@ import pytest
 
 from conftest import Popstore, header_value
 from pop3_server import HOST, serve  # noqa: F401  (the fixture)
-from postfix_instance import postfix, postfix_installed  # noqa: F401  (the fixtures)
+from postfix_instance import free_port, postfix, postfix_installed, smtp_sink  # noqa: F401  (the fixtures)
 
 
 @pytest.fixture
@@ -58,3 +58,24 @@ def test_postfix_refuses_unknown_and_disabled_recipients_at_rcpt(pipeline):
     mta.wait_for_status("jdoe@example.com", "sent")
     assert [m["subject"] for m in ps.messages("jdoe")] == ["mix"]
     assert ps.messages("closed") == []
+
+
+def test_postfix_is_the_relay_a_forward_leaves_by(ps: Popstore, serve, postfix, smtp_sink):
+    """SMTP into Postfix → LMTP into Popstore, which forwards → Popstore's queue hands the
+    copy back to Postfix by SMTP → Postfix relays it to the outside (the sink)."""
+    ps.add("jdoe", "--password", "pw")
+    ps.ok("forward", "add", "team", "--to", "jdoe@example.com,bob@elsewhere.test")
+    smtp_port = free_port()
+    server = serve("--relay", f"{HOST}:{smtp_port}")
+    mta = postfix(lmtp=(HOST, server.lmtp_port), domains=("example.com",), socketmap=(HOST, server.socketmap_port),
+                  relay=smtp_sink.address, smtp_port=smtp_port)
+    message = b"From: a@example.net\r\nTo: team@example.com\r\nSubject: team news\r\n\r\nbody\r\n"
+    assert mta.send("a@example.net", ["team@example.com"], message) == {}
+    [got] = smtp_sink.wait_for(lambda e: e.rcpt_tos == ["bob@elsewhere.test"])
+    assert got.mail_from == "a@example.net"
+    head = got.data.split(b"\r\n\r\n")[0]
+    assert b"Delivered-To: team@example.com" in head
+    assert head.count(b"Received:") >= 3, "Postfix in, Popstore, Postfix out"
+    assert b"Subject: team news" in head
+    mta.wait_for_status("bob@elsewhere.test", "sent")
+    assert [m["subject"] for m in ps.messages("jdoe")] == ["team news"]

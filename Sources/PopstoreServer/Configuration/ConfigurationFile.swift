@@ -30,8 +30,11 @@ public struct ConfigurationFile: Sendable {
         "tls.certificate", "tls.private-key", "tls.chunk-size",
         "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
         "server.user", "server.group",
+        "relay.host", "relay.port", "relay.security", "relay.user", "relay.password-file", "relay.ca-file",
+        "relay.verify-certificate",
+        "queue.retry-initial", "queue.retry-maximum", "queue.lifetime", "queue.scan-interval", "queue.concurrency",
     ]
-    static let knownTables: Set<String> = ["pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server"]
+    static let knownTables: Set<String> = ["pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server", "relay", "queue"]
 
     /// The embedded default: no file.
     public init() {}
@@ -106,11 +109,51 @@ public struct ConfigurationFile: Sendable {
             server.accountFailureLimitPerAddress = value
         }
         if let value = try reader.int("login.failure-window", in: 1...86_400) { server.failureWindowSeconds = Double(value) }
+        try readOutbound(reader)
         if let user = try reader.string("server.user") {
             server.runAs = (user, try reader.string("server.group"))
         } else if document.values["server.group"] != nil {
             throw Error(line: document.values["server.group"]?.line, message: "server.group needs server.user")
         }
+    }
+
+    /// `[relay]` and `[queue]`.
+    private mutating func readOutbound(_ reader: Reader) throws(Error) {
+        let document = reader.document
+        if let host = try reader.string("relay.host") {
+            guard !host.isEmpty, host.utf8.count <= 255, host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw Error(line: document.values["relay.host"]?.line, message: "relay.host must be a host name or address")
+            }
+            var relay = RelayEndpoint(host: host, port: try reader.int("relay.port", in: 1...65535) ?? 25, heloName: server.hostname)
+            if let value = try reader.string("relay.security") {
+                guard let security = RelayEndpoint.Security(rawValue: value) else {
+                    throw Error(
+                        line: document.values["relay.security"]?.line,
+                        message: "relay.security is one of none, starttls, required, implicit")
+                }
+                relay.security = security
+            }
+            relay.caFile = try reader.string("relay.ca-file")
+            relay.verifyCertificate = try reader.bool("relay.verify-certificate") ?? true
+            server.outbound.relay = relay
+            server.outbound.relayUser = try reader.string("relay.user")
+            server.outbound.relayPasswordFile = try reader.string("relay.password-file")
+            guard (server.outbound.relayUser == nil) == (server.outbound.relayPasswordFile == nil) else {
+                throw Error(line: nil, message: "relay.user and relay.password-file go together")
+            }
+        } else {
+            for key in ["relay.port", "relay.security", "relay.user", "relay.password-file", "relay.ca-file", "relay.verify-certificate"]
+            where document.values[key] != nil {
+                throw Error(line: document.values[key]?.line, message: "\(key) needs relay.host")
+            }
+        }
+        var schedule = server.outbound.schedule
+        if let value = try reader.int("queue.retry-initial", in: 1...86_400) { schedule.initial = Double(value) }
+        if let value = try reader.int("queue.retry-maximum", in: 1...86_400) { schedule.maximum = Double(value) }
+        if let value = try reader.int("queue.lifetime", in: 1...(30 * 86_400)) { schedule.lifetime = Double(value) }
+        server.outbound.schedule = RetrySchedule(initial: schedule.initial, maximum: schedule.maximum, lifetime: schedule.lifetime)
+        if let value = try reader.int("queue.scan-interval", in: 1...3600) { server.outbound.scanInterval = Double(value) }
+        if let value = try reader.int("queue.concurrency", in: 1...64) { server.outbound.concurrency = value }
     }
 
     private struct Reader {

@@ -13,6 +13,7 @@ enum DeliveryReplies {
         case .foreignDomain: return SMTPReply(550, "5.1.2", "This domain is not served here")
         case .disabled: return SMTPReply(550, "5.2.1", "Mailbox disabled, not accepting messages")
         case .overQuota: return overQuota(temporary: overQuotaIsTemporary)
+        case .loop: return SMTPReply(550, "5.4.6", "Mail forwarding loop")
         case .temporary: return SMTPReply(451, "4.3.0", "Temporary failure looking up the recipient; try again later")
         }
     }
@@ -23,12 +24,11 @@ enum DeliveryReplies {
     }
 
     /// The reply after the message for one recipient's outcome.
-    static func outcome(_ outcome: DeliveryOutcome, overQuotaIsTemporary: Bool) -> SMTPReply {
+    static func outcome(_ outcome: InboundDelivery.Outcome, overQuotaIsTemporary: Bool) -> SMTPReply {
         switch outcome {
-        case .stored(let uid): return SMTPReply(250, "2.0.0", "Delivered, id \(uid)")
-        case .noSuchAccount: return SMTPReply(550, "5.1.1", "No such user here")
-        case .disabled: return SMTPReply(550, "5.2.1", "Mailbox disabled, not accepting messages")
-        case .overQuota: return overQuota(temporary: overQuotaIsTemporary)
+        case .accepted(let id): return SMTPReply(250, "2.0.0", "Delivered, id \(id)")
+        case .refused(let verdict):
+            return refusal(verdict, overQuotaIsTemporary: overQuotaIsTemporary) ?? SMTPReply(550, "5.1.1", "No such user here")
         case .failed(let error): return storeFailure(error)
         }
     }

@@ -1,13 +1,14 @@
 import Foundation
 import MailMessage
 import PopstoreCore
+import PopstoreOperations
 import PopstoreStore
 import SMTP
 
 /// A message arriving over LMTP on its way into the store: its octets gathered in
-/// memory up to ``flushThreshold`` and then written to the store's transaction, so
-/// memory per session stays bounded whatever the message size, and a small message
-/// costs one trip to the thread pool.
+/// memory up to ``flushThreshold`` and then written to the InboundDelivery, so memory
+/// per session stays bounded whatever the message size, and a small message costs one
+/// trip to the thread pool.
 ///
 /// Used by one session at a time: the session hands it to the thread pool only while it
 /// reads nothing else (its `busy` flag), hence `@unchecked Sendable`.
@@ -16,16 +17,16 @@ final class IncomingMessage: @unchecked Sendable {
     static let flushThreshold = 256 * 1024
 
     let envelope: MessageEnvelope
-    let recipients: [AccountID]
-    let trace: @Sendable (String) -> TraceFields
+    let recipients: [InboundDelivery.Recipient]
+    let trace: TraceFields
     let maximumSize: Int
     private(set) var pending: [UInt8] = []
     private(set) var size = 0
     /// Why the message cannot be kept; set once, then octets are only counted.
     private(set) var failure: SMTPReply?
-    private var transaction: DeliveryTransaction?
+    private var delivery: InboundDelivery?
 
-    init(envelope: MessageEnvelope, recipients: [AccountID], maximumSize: Int, trace: @escaping @Sendable (String) -> TraceFields) {
+    init(envelope: MessageEnvelope, recipients: [InboundDelivery.Recipient], maximumSize: Int, trace: TraceFields) {
         self.envelope = envelope
         self.recipients = recipients
         self.maximumSize = maximumSize
@@ -49,13 +50,10 @@ final class IncomingMessage: @unchecked Sendable {
     func flush(store: Store) {
         guard failure == nil else { return }
         do {
-            if transaction == nil {
-                // The size rule is `take`'s (message octets, trace fields not counted).
-                let opened = try store.beginDelivery(envelope: envelope, recipients: recipients, maximumSize: .max)
-                transaction = opened
-                try opened.append(trace(opened.uid).bytes)
+            if delivery == nil {
+                delivery = try InboundDelivery(store: store, envelope: envelope, recipients: recipients, trace: trace)
             }
-            try transaction?.append(pending)
+            try delivery?.append(pending)
             pending.removeAll(keepingCapacity: true)
         } catch {
             fail(DeliveryReplies.storeFailure(error))
@@ -66,28 +64,25 @@ final class IncomingMessage: @unchecked Sendable {
     /// a `250` only where the message is durable for that recipient.
     func commit(store: Store, overQuotaIsTemporary: Bool) -> [SMTPReply] {
         flush(store: store)
-        guard failure == nil, let transaction else {
+        guard failure == nil, let delivery else {
             return recipients.map { _ in failure ?? DeliveryReplies.storeFailure(PopstoreError.temporary("no message")) }
         }
-        do {
-            return try transaction.commit(to: recipients).map { DeliveryReplies.outcome($0, overQuotaIsTemporary: overQuotaIsTemporary) }
-        } catch {
-            return recipients.map { _ in DeliveryReplies.storeFailure(error) }
-        }
+        self.delivery = nil
+        return delivery.commit().map { DeliveryReplies.outcome($0, overQuotaIsTemporary: overQuotaIsTemporary) }
     }
 
     func fail(_ reply: SMTPReply) {
         guard failure == nil else { return }
         failure = reply
         pending = []
-        transaction?.abort()
-        transaction = nil
+        delivery?.abort()
+        delivery = nil
     }
 
     /// Drops the message; nothing of it was acknowledged.
     func abandon() {
-        transaction?.abort()
-        transaction = nil
+        delivery?.abort()
+        delivery = nil
         pending = []
     }
 }

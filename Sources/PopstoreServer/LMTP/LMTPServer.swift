@@ -16,12 +16,12 @@ public struct LMTPServer: Service {
 
     public init(
         store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system, barrier: BindBarrier,
-        onBound: @escaping @Sendable (String) -> Void
+        queued: @escaping @Sendable () -> Void = {}, onBound: @escaping @Sendable (String) -> Void
     ) {
         services = LMTPServices(
             configuration: configuration, store: store,
             routing: MailRouting(store: store, subaddressSeparator: configuration.subaddressSeparator),
-            threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)
+            threadPool: NIOThreadPool.singleton, logger: logger, clock: clock, queued: queued)
         self.barrier = barrier
         self.onBound = onBound
     }

@@ -12,4 +12,6 @@ struct LMTPServices: Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
     let clock: WallClock
+    /// Tells the queue runner that something was queued (a forwarded copy).
+    let queued: @Sendable () -> Void
 }

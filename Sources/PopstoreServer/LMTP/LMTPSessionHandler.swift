@@ -23,7 +23,7 @@ final class LMTPSessionHandler: ChannelInboundHandler {
     }
 
     private let services: LMTPServices
-    private var machine: LMTPSessionStateMachine<AccountID>
+    private var machine: LMTPSessionStateMachine<MailRouting.Route>
     private var parser = SMTPCommandParser()
     private var decoder = SMTPDataDecoder()
     private var input = ByteBuffer()
@@ -143,7 +143,7 @@ final class LMTPSessionHandler: ChannelInboundHandler {
 
     // MARK: actions
 
-    private func perform(_ action: LMTPSessionAction<AccountID>, context: ChannelHandlerContext) {
+    private func perform(_ action: LMTPSessionAction<MailRouting.Route>, context: ChannelHandlerContext) {
         switch action {
         case .send(let replies, let close):
             send(replies, close: close, context: context)
@@ -151,8 +151,16 @@ final class LMTPSessionHandler: ChannelInboundHandler {
             let routing = services.routing
             let temporary = services.configuration.overQuotaIsTemporary
             offload(context: context, { routing.route(recipient, declaredSize: declaredSize.map(Int64.init)) }) { verdict in
-                if case .deliver(let account) = verdict {
-                    self.perform(self.machine.recipientChecked(.accept(account)), context: context)
+                if case .deliver(let route) = verdict {
+                    if !route.dropped.isEmpty {
+                        self.logger.warning(
+                            "forwarding targets take no mail",
+                            metadata: [
+                                "lmtp.recipient": "\(recipient)",
+                                "lmtp.dropped": "\(route.dropped.map { "\($0.address)=\($0.verdict)" }.joined(separator: ","))",
+                            ])
+                    }
+                    self.perform(self.machine.recipientChecked(.accept(route)), context: context)
                 } else {
                     self.logger.info(
                         "recipient refused", metadata: ["lmtp.recipient": "\(recipient)", "lmtp.verdict": "\(verdict)"])
@@ -179,6 +187,7 @@ final class LMTPSessionHandler: ChannelInboundHandler {
             let temporary = services.configuration.overQuotaIsTemporary
             offload(context: context, { message.commit(store: store, overQuotaIsTemporary: temporary) }) { replies in
                 self.delivered += replies.filter(\.isPositive).count
+                if transaction.recipients.contains(where: { !$0.route.forwardedBy.isEmpty }) { self.services.queued() }
                 self.logger.info(
                     "message received",
                     metadata: [
@@ -202,23 +211,22 @@ final class LMTPSessionHandler: ChannelInboundHandler {
         _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { message.abandon() }
     }
 
-    private func incomingMessage(for transaction: LMTPTransaction<AccountID>) -> IncomingMessage {
+    private func incomingMessage(for transaction: LMTPTransaction<MailRouting.Route>) -> IncomingMessage {
         let envelope = MessageEnvelope(
             sender: transaction.reversePath,
             recipients: transaction.recipients.map {
                 MessageEnvelope.Recipient(address: $0.address, notify: $0.notify, originalRecipient: $0.originalRecipient)
             },
             arrival: services.clock.now(), ret: transaction.ret, envelopeID: transaction.envelopeID)
-        let (helo, client, host) = (heloName, address, services.configuration.hostname)
         let single = transaction.recipients.count == 1 ? transaction.recipients[0].address : nil
-        let time = Int64(envelope.arrival.timeIntervalSince1970)
-        return IncomingMessage(
-            envelope: envelope, recipients: transaction.recipients.map(\.route), maximumSize: services.configuration.maximumMessageSize
-        ) { id in
-            TraceFields(
-                sender: transaction.reversePath, heloName: helo, clientAddress: client, host: host, protocolName: "LMTP", id: id,
-                recipient: single, time: time)
+        let trace = TraceFields(
+            sender: transaction.reversePath, heloName: heloName, clientAddress: address, host: services.configuration.hostname,
+            protocolName: "LMTP", id: "", recipient: single, time: Int64(envelope.arrival.timeIntervalSince1970))
+        let recipients = transaction.recipients.map {
+            InboundDelivery.Recipient(address: $0.address, route: $0.route, notify: $0.notify, originalRecipient: $0.originalRecipient)
         }
+        return IncomingMessage(
+            envelope: envelope, recipients: recipients, maximumSize: services.configuration.maximumMessageSize, trace: trace)
     }
 
     private func flush(_ message: IncomingMessage, context: ChannelHandlerContext, then: @escaping () -> Void) {

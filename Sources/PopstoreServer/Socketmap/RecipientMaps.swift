@@ -6,10 +6,11 @@ import Socketmap
 /// LMTP's RCPT, so Postfix refuses at RCPT exactly what Popstore would refuse later.
 ///
 /// - `mailbox` (for `virtual_mailbox_maps`): `OK <account>` for an address Popstore
-///   delivers, `NOTFOUND ` for anything else (Postfix then refuses it: 550 5.1.1).
+///   delivers (a forwarding's first account, or the address itself when it only
+///   forwards), `NOTFOUND ` for anything else (Postfix then refuses it: 550 5.1.1).
 /// - `access` (for `check_recipient_access`): `REJECT 5.2.1 …` for DISMAIL,
 ///   `REJECT 5.2.2 …` for over quota (or `DEFER 4.2.2 …` where over quota is
-///   temporary), `DUNNO` otherwise.
+///   temporary), `REJECT 5.4.6 …` for a forwarding loop, `DUNNO` otherwise.
 ///
 /// Postfix also asks for partial keys (`@domain`, `domain`, `user@`); they name no
 /// recipient, so the answer is NOTFOUND.
@@ -22,8 +23,8 @@ struct RecipientMaps: Sendable {
         case "mailbox":
             guard isAddress(request.key) else { return .notFound }
             switch routing.route(request.key) {
-            case .deliver(let account): return .ok(account.address)
-            case .disabled, .overQuota: return .ok(request.key.lowercased())  // it exists; `access` refuses it
+            case .deliver(let route): return .ok(route.accounts.first?.address ?? request.key.lowercased())
+            case .disabled, .overQuota, .loop: return .ok(request.key.lowercased())  // it exists; `access` refuses it
             case .temporary: return .temporary("store lookup failed")
             case .unknown, .foreignDomain: return .notFound
             }
@@ -32,6 +33,7 @@ struct RecipientMaps: Sendable {
             switch routing.route(request.key) {
             case .disabled: return .ok("REJECT 5.2.1 Mailbox disabled, not accepting messages")
             case .overQuota: return .ok(overQuotaIsTemporary ? "DEFER 4.2.2 Mailbox full" : "REJECT 5.2.2 Mailbox full")
+            case .loop: return .ok("REJECT 5.4.6 Mail forwarding loop")
             case .temporary: return .temporary("store lookup failed")
             case .deliver, .unknown, .foreignDomain: return .ok("DUNNO")
             }

@@ -45,6 +45,26 @@ extension SMTPClientRecipient {
         /// No DSN under any condition.
         public static let never: Notify = []
 
+        /// Reads a `NOTIFY=` value as a server received it (`NEVER`, or a comma list of
+        /// SUCCESS, FAILURE, DELAY, any letter case); nil for anything else.
+        public init?(parsing value: String) {
+            let items = value.uppercased().split(separator: ",", omittingEmptySubsequences: false)
+            if items == ["NEVER"] {
+                self = .never
+                return
+            }
+            var notify: Notify = []
+            for item in items {
+                switch item {
+                case "SUCCESS": notify.insert(.success)
+                case "FAILURE": notify.insert(.failure)
+                case "DELAY": notify.insert(.delay)
+                default: return nil
+                }
+            }
+            self = notify
+        }
+
         /// The `NOTIFY=` value: `NEVER`, or the conditions in the RFC's order.
         var parameterValue: String {
             guard !isEmpty else { return "NEVER" }
