@@ -24,8 +24,8 @@ public struct POP3Server: Service {
 
     /// - Parameter onBound: told one line per bound endpoint ("pop3 127.0.0.1:1110").
     public init(
-        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system, barrier: BindBarrier,
-        onBound: @escaping @Sendable (String) -> Void
+        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
+        threadPool: NIOThreadPool = .singleton, barrier: BindBarrier, onBound: @escaping @Sendable (String) -> Void
     ) throws {
         guard let decoyKey = ScramDecoyKey(rawBytes: try store.scramDecoyKeyBytes()),
             let sasl = SASLServerConfiguration(challengeHost: "popstore", scramDecoyKey: decoyKey, successData: .asChallenge)
@@ -35,7 +35,7 @@ public struct POP3Server: Service {
             access: MailboxAccess(store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds),
             throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
             tls: TLSContextBox(try TLSIdentity.serverContext(configuration: configuration, store: store)), sasl: sasl,
-            threadPool: NIOThreadPool.singleton, logger: logger, clock: clock)
+            threadPool: threadPool, logger: logger, clock: clock)
         self.onBound = onBound
         self.store = store
         self.barrier = barrier

@@ -1,3 +1,4 @@
+import NIOPosix
 import POP3
 import PopstoreCore
 
@@ -85,7 +86,21 @@ public struct ServerConfiguration: Sendable {
     /// root to bind ports below 1024; nil stays as started.
     public var runAs: (user: String, group: String?)?
 
+    /// Threads that do the store's blocking work (file reads, writes and fsyncs). Most
+    /// of a delivery's time is spent waiting for fsync, not computing, so more threads
+    /// than cores let concurrent deliveries overlap their waits (and the disk merge their
+    /// journal commits); bounded so a burst cannot create threads without end.
+    public var storeThreads = 32
     /// The outbound queue: the relay it hands mail to, and its retry schedule.
     public var outbound = OutboundSettings()
     public init() {}
+}
+
+extension ServerConfiguration {
+    /// The pool for the store's blocking work, `storeThreads` strong, started.
+    public func startStoreThreadPool() -> NIOThreadPool {
+        let pool = NIOThreadPool(numberOfThreads: storeThreads)
+        pool.start()
+        return pool
+    }
 }

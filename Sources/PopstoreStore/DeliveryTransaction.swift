@@ -9,11 +9,12 @@ import PopstoreCore
 ///
 /// The message is written once per volume that holds a recipient, to `VOLUME/tmp/<uid>`
 /// (held under an OFD lock, so `store check` knows it is live), converted on the fly to
-/// POP3 form. Commit fsyncs it, then for each recipient, under that maildrop's lock:
-/// checks DISMAIL and quota, hard-links the file into the maildrop, fsyncs the maildrop
-/// directory and updates the usage counters. Only then is the recipient's outcome
-/// `.stored`: the message is durable for that recipient. Last, the tmp names go; the
-/// link count of the file is then the number of maildrops holding it.
+/// POP3 form. Commit makes it durable (a group commit with concurrent deliveries), then
+/// for each recipient, under that maildrop's lock, checks DISMAIL and quota, hard-links
+/// the file into the maildrop and updates the usage counters; a second group commit makes
+/// those durable. Only then is the recipient's outcome `.stored`: the message is durable
+/// for that recipient. Last, the tmp names go; the link count of the file is then the
+/// number of maildrops holding it.
 public final class DeliveryTransaction {
     private let store: Store
     public let uid: String
@@ -75,6 +76,10 @@ public final class DeliveryTransaction {
     }
 
     /// Makes the message durable and gives it to each recipient; one outcome each, in order.
+    ///
+    /// Two group commits (SyncGroup) with every concurrent delivery on the volume: the
+    /// first makes the message file durable before any maildrop names it, the second
+    /// makes the names (and the usage counters) durable before anyone is told.
     public func commit(to recipients: [AccountID]) throws(PopstoreError) -> [DeliveryOutcome] {
         precondition(!finished, "commit after commit or abort")
         let (tail, pop3) = writer.finish()
@@ -84,7 +89,7 @@ public final class DeliveryTransaction {
         try write(json + MessageFile.trailer(metadataLength: json.count))
         do {
             try store.probe(.syncTmp)
-            for file in tmpFiles { try Posix.fsync(file.fd, path: file.path) }
+            for file in tmpFiles { try syncGroup(file.volume).sync() }
         } catch {
             abort()
             throw Store.classify(error)
@@ -93,16 +98,34 @@ public final class DeliveryTransaction {
             arrivalMicros: Int64((envelope.arrival.timeIntervalSince1970 * 1_000_000).rounded()), uid: uid,
             size: Int64(pop3.downloadSize))
         var done: [AccountID: DeliveryOutcome] = [:]
-        var outcomes: [DeliveryOutcome] = []
-        for recipient in recipients {
-            if let earlier = done[recipient] {
-                outcomes.append(earlier)
-                continue
+        var linked: [(recipient: AccountID, maildrop: Maildrop, volume: String)] = []
+        for recipient in recipients where done[recipient] == nil {
+            switch link(to: recipient, entry: entry) {
+            case .success(let placed):
+                linked.append((recipient, placed.maildrop, placed.volume))
+                done[recipient] = .stored(uid: uid)
+            case .failure(let rejection):
+                done[recipient] = rejection.outcome
             }
-            let outcome = deliver(to: recipient, entry: entry)
-            done[recipient] = outcome
-            outcomes.append(outcome)
         }
+        // One sync per volume for every name linked; a recipient is told only after it.
+        for volume in Set(linked.map(\.volume)) {
+            let here = linked.filter { $0.volume == volume }
+            var failure: PopstoreError?
+            do {
+                for placed in here { try store.probe(.syncMaildrop(placed.recipient)) }
+                try syncGroup(volume).sync()
+            } catch {
+                failure = Store.classify(error)
+            }
+            guard let failure else { continue }
+            // Not known durable: take the names back so the sender's retry cannot duplicate them.
+            for placed in here {
+                unlink(entry, from: placed.maildrop)
+                done[placed.recipient] = .failed(failure)
+            }
+        }
+        let outcomes = recipients.map { done[$0] ?? .failed(.temporary("not delivered")) }
         do { try store.probe(.removeTmp) } catch {
             // A crash here leaves only tmp names, which `store check` removes.
             finished = true
@@ -112,47 +135,61 @@ public final class DeliveryTransaction {
         return outcomes
     }
 
-    private func deliver(to recipient: AccountID, entry: MaildropEntryName) -> DeliveryOutcome {
+    private func syncGroup(_ volume: String) throws(PopstoreError) -> SyncGroup {
+        store.syncGroups.group(for: try store.volumeLayout(named: volume).path)
+    }
+
+    /// Links the message into a recipient's maildrop and counts it, under the maildrop's
+    /// lock, after its own checks (DISMAIL, quota). Not yet durable: the caller syncs.
+    private func link(to recipient: AccountID, entry: MaildropEntryName) -> Result<(maildrop: Maildrop, volume: String), Rejection> {
         do {
             try store.probe(.lockMaildrop(recipient))
-            guard let profile = try store.profile(recipient) else { return .noSuchAccount }
-            if profile.flags.contains(.dismail) { return .disabled }
+            guard let profile = try store.profile(recipient) else { return .failure(Rejection(.noSuchAccount)) }
+            if profile.flags.contains(.dismail) { return .failure(Rejection(.disabled)) }
             guard let tmp = tmpFiles.first(where: { $0.volume == profile.volume }) else {
-                return .failed(.temporary("the account moved while the message was being stored"))
+                return .failure(Rejection(.failed(.temporary("the account moved while the message was being stored"))))
             }
             let maildrop = try store.maildrop(for: profile)
-            return try maildrop.withLock { () throws(PopstoreError) -> DeliveryOutcome in
+            return try maildrop.withLock { () throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
                 var usage = try maildrop.usage()
-                guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else { return .overQuota }
-                let target = "\(maildrop.directory)/\(entry)"
+                guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else {
+                    return .failure(Rejection(.overQuota))
+                }
                 do {
                     try store.probe(.linkEntry(recipient))
-                    try Posix.link(tmp.path, target)
+                    try Posix.link(tmp.path, "\(maildrop.directory)/\(entry)")
                 } catch {
                     throw Store.classify(error)
                 }
-                do {
-                    try store.probe(.syncMaildrop(recipient))
-                    try Posix.fsyncDirectory(maildrop.directory)
-                } catch {
-                    // Not known durable: take it back so the sender's retry cannot duplicate it.
-                    try? Posix.unlink(target)
-                    throw Store.classify(error)
-                }
-                // From here the message is durable for this recipient. A failure to count
-                // it leaves usage behind, which `store check` recomputes; it is still stored.
+                // A failure to count it leaves usage behind, which `store check` recomputes.
                 do {
                     try store.probe(.updateUsage(recipient))
                     usage.change(messages: 1, bytes: entry.size, at: store.clock.now())
                     usage.messagesReceived += 1
                     usage.bytesReceived += entry.size
-                    try maildrop.saveUsage(usage)
+                    try maildrop.saveUsage(usage, durable: false)
                 } catch {}
-                return .stored(uid: uid)
+                return .success((maildrop, profile.volume))
             }
         } catch {
-            return .failed(Store.classify(error))
+            return .failure(Rejection(.failed(Store.classify(error))))
         }
+    }
+
+    /// Takes back a link that could not be made durable, and its count.
+    private func unlink(_ entry: MaildropEntryName, from maildrop: Maildrop) {
+        try? maildrop.withLock { () throws(PopstoreError) in
+            guard (try? Posix.unlink("\(maildrop.directory)/\(entry)")) != nil else { return }
+            var usage = try maildrop.usage()
+            usage.change(messages: -1, bytes: -entry.size, at: store.clock.now())
+            try maildrop.saveUsage(usage, durable: false)
+        }
+    }
+
+    /// A recipient's outcome other than stored, as a Result's failure.
+    private struct Rejection: Error {
+        let outcome: DeliveryOutcome
+        init(_ outcome: DeliveryOutcome) { self.outcome = outcome }
     }
 
     /// Drops the tmp files; what was committed stays.

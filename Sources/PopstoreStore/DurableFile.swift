@@ -23,9 +23,10 @@ enum DurableFile {
         do { return try Posix.readFile(path, limit: maximumSmallFileSize) } catch { throw error.popstoreError }
     }
 
-    /// Replaces (or creates) `path` with `bytes`.
-    static func replace(_ path: String, with bytes: [UInt8]) throws(PopstoreError) {
-        try write(path, bytes, exclusive: false)
+    /// Replaces (or creates) `path` with `bytes`. `sync: false` skips both fsyncs, for a
+    /// caller that syncs with a group commit (SyncGroup) before it relies on the file.
+    static func replace(_ path: String, with bytes: [UInt8], sync: Bool = true) throws(PopstoreError) {
+        try write(path, bytes, exclusive: false, sync: sync)
     }
 
     /// Creates `path`; throws `.alreadyExists` if it exists.
@@ -43,8 +44,10 @@ enum DurableFile {
         } catch { throw error.popstoreError }
     }
 
-    private static func write(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t = 0o640) throws(PopstoreError) {
-        do { try writeRaw(path, bytes, exclusive: exclusive, mode: mode) } catch let error as SystemCallError {
+    private static func write(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t = 0o640, sync: Bool = true)
+        throws(PopstoreError)
+    {
+        do { try writeRaw(path, bytes, exclusive: exclusive, mode: mode, sync: sync) } catch let error as SystemCallError {
             if exclusive && error.errno == EEXIST { throw .alreadyExists("already exists") }
             throw error.popstoreError
         } catch {
@@ -52,7 +55,7 @@ enum DurableFile {
         }
     }
 
-    private static func writeRaw(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t) throws {
+    private static func writeRaw(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t, sync: Bool) throws {
         let directory = Posix.parentDirectory(of: path)
         let base = path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...]
         let tmp = "\(directory)/.\(base).\(randomToken())\(tmpSuffix)"
@@ -64,7 +67,7 @@ enum DurableFile {
             if !visible { try? Posix.unlink(tmp) }
         }
         try Posix.writeAll(fd, bytes, path: tmp)
-        try Posix.fsync(fd, path: tmp)
+        if sync { try Posix.fsync(fd, path: tmp) }
         if exclusive {
             try Posix.link(tmp, path)
             visible = true
@@ -73,7 +76,7 @@ enum DurableFile {
             try Posix.rename(tmp, path)
             visible = true
         }
-        try Posix.fsyncDirectory(directory)
+        if sync { try Posix.fsyncDirectory(directory) }
     }
 
     static func randomToken() -> String {

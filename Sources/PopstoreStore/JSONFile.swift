@@ -13,11 +13,20 @@ enum JSONFile {
         }
     }
 
+    /// The words every "cannot decode" error ends with, so a caller can tell damage from
+    /// other failures (`isDamage`).
+    static let damagedSuffix = " is damaged"
+
+    static func isDamage(_ error: PopstoreError) -> Bool {
+        if case .permanent(let message) = error { return message.hasSuffix(damagedSuffix) }
+        return false
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], what: String) throws(PopstoreError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do { return try decoder.decode(type, from: Data(bytes)) } catch {
-            throw .permanent("\(what) is damaged")
+            throw .permanent("\(what)\(damagedSuffix)")
         }
     }
 

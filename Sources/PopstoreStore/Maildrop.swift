@@ -66,14 +66,27 @@ public struct Maildrop: Sendable {
         do { return try Posix.pread(fd, count: count, offset: 0, path: entry.path) } catch { throw error.popstoreError }
     }
 
+    /// The usage counters. They are a cache of what the entries say: deliveries write
+    /// them with their group commit, so a crash may leave them behind or unreadable; an
+    /// unreadable file is counted anew from the entries, and `store check` repairs one
+    /// that is behind.
     public func usage() throws(PopstoreError) -> MaildropUsage {
-        try JSONFile.read(
-            MaildropUsage.self, at: "\(directory)/\(Maildrop.usageFileName)", what: "maildrop usage", newest: MaildropUsage.formatVersion)
-            ?? MaildropUsage()
+        let path = "\(directory)/\(Maildrop.usageFileName)"
+        do {
+            return try JSONFile.read(MaildropUsage.self, at: path, what: "maildrop usage", newest: MaildropUsage.formatVersion)
+                ?? MaildropUsage()
+        } catch {
+            guard JSONFile.isDamage(error) else { throw error }
+            let counted = try countedUsage()
+            var usage = MaildropUsage()
+            usage.change(messages: counted.messages, bytes: counted.bytes, at: store.clock.now())
+            return usage
+        }
     }
 
-    func saveUsage(_ usage: MaildropUsage) throws(PopstoreError) {
-        try DurableFile.replace("\(directory)/\(Maildrop.usageFileName)", with: try JSONFile.encode(usage))
+    /// Saves the counters; `durable: false` leaves the sync to the caller's group commit.
+    func saveUsage(_ usage: MaildropUsage, durable: Bool = true) throws(PopstoreError) {
+        try DurableFile.replace("\(directory)/\(Maildrop.usageFileName)", with: try JSONFile.encode(usage), sync: durable)
     }
 
     /// Runs `body` under the maildrop's update lock (across processes and hosts).

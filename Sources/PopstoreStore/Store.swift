@@ -15,18 +15,23 @@ public final class Store: Sendable {
     let clock: WallClock
     /// Called at each step of a delivery; tests use it to inject a failure or a crash.
     let deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?
+    /// Group commit per volume, shared by every delivery through this store object.
+    let syncGroups: SyncGroups
 
     public var root: String { layout.root }
 
     /// The default store directory, relative to the working directory.
     public static let defaultRoot = "./popstore-data"
 
-    private init(layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?)
-    {
+    private init(
+        layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?,
+        syncGroups: SyncGroups = SyncGroups()
+    ) {
         self.layout = layout
         self.settings = settings
         self.clock = clock
         self.deliveryProbe = deliveryProbe
+        self.syncGroups = syncGroups
     }
 
     /// Opens an existing store.
@@ -74,7 +79,7 @@ public final class Store: Sendable {
         try change(&current)
         for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }
         try DurableFile.replace(layout.settingsFile, with: try JSONFile.encode(current))
-        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe)
+        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups)
     }
 
     /// Makes a directory usable as a volume.

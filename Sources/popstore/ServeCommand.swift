@@ -89,14 +89,19 @@ struct ServeCommand: AsyncParsableCommand {
         if let user = config.outbound.relayUser, let file = config.outbound.relayPasswordFile {
             config.outbound.relay?.credentials = .init(user: user, password: try Self.readPassword(file))
         }
-        let runner = OutboundQueueRunner(store: store, settings: config.outbound, hostname: config.hostname, logger: logger)
+        let threadPool = config.startStoreThreadPool()
+        let runner = OutboundQueueRunner(
+            store: store, settings: config.outbound, hostname: config.hostname, logger: logger, threadPool: threadPool)
         let runAs = config.runAs
         let barrier = BindBarrier(parties: 3) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
-        let pop3 = try POP3Server(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
+        let pop3 = try POP3Server(
+            store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
         let lmtp = LMTPServer(
-            store: store, configuration: config, logger: logger, barrier: barrier, queued: { runner.kick() }, onBound: printLine)
-        let socketmap = SocketmapServer(store: store, configuration: config, logger: logger, barrier: barrier, onBound: printLine)
+            store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, queued: { runner.kick() },
+            onBound: printLine)
+        let socketmap = SocketmapServer(
+            store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: pop3), .init(service: lmtp), .init(service: socketmap), .init(service: runner)],

@@ -29,7 +29,7 @@ public struct ConfigurationFile: Sendable {
         "delivery.subaddress-separator", "delivery.over-quota-temporary",
         "tls.certificate", "tls.private-key", "tls.chunk-size",
         "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
-        "server.user", "server.group",
+        "server.user", "server.group", "server.store-threads",
         "relay.host", "relay.port", "relay.security", "relay.user", "relay.password-file", "relay.ca-file",
         "relay.verify-certificate",
         "queue.retry-initial", "queue.retry-maximum", "queue.lifetime", "queue.scan-interval", "queue.concurrency",
@@ -110,6 +110,7 @@ public struct ConfigurationFile: Sendable {
         }
         if let value = try reader.int("login.failure-window", in: 1...86_400) { server.failureWindowSeconds = Double(value) }
         try readOutbound(reader)
+        if let value = try reader.int("server.store-threads", in: 1...1024) { server.storeThreads = value }
         if let user = try reader.string("server.user") {
             server.runAs = (user, try reader.string("server.group"))
         } else if document.values["server.group"] != nil {

@@ -15,13 +15,14 @@ public struct LMTPServer: Service {
     let onBound: @Sendable (String) -> Void
 
     public init(
-        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system, barrier: BindBarrier,
-        queued: @escaping @Sendable () -> Void = {}, onBound: @escaping @Sendable (String) -> Void
+        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
+        threadPool: NIOThreadPool = .singleton, barrier: BindBarrier, queued: @escaping @Sendable () -> Void = {},
+        onBound: @escaping @Sendable (String) -> Void
     ) {
         services = LMTPServices(
             configuration: configuration, store: store,
             routing: MailRouting(store: store, subaddressSeparator: configuration.subaddressSeparator),
-            threadPool: NIOThreadPool.singleton, logger: logger, clock: clock, queued: queued)
+            threadPool: threadPool, logger: logger, clock: clock, queued: queued)
         self.barrier = barrier
         self.onBound = onBound
     }

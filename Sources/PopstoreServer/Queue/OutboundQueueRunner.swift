@@ -39,10 +39,15 @@ public final class OutboundQueueRunner: Service, Sendable {
     let hostname: String
     let logger: Logger
     let clock: WallClock
+    let threadPool: NIOThreadPool
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    public init(store: Store, settings: OutboundSettings, hostname: String, logger: Logger, clock: WallClock = .system) {
+    public init(
+        store: Store, settings: OutboundSettings, hostname: String, logger: Logger, clock: WallClock = .system,
+        threadPool: NIOThreadPool = .singleton
+    ) {
+        self.threadPool = threadPool
         self.store = store
         self.settings = settings
         self.hostname = hostname
@@ -80,7 +85,7 @@ public final class OutboundQueueRunner: Service, Sendable {
     func pass() async -> Date? {
         let queue = store.outboundQueue
         let messages: [QueuedMessage]
-        do { messages = try await NIOThreadPool.singleton.runIfActive { try queue.messages() } } catch {
+        do { messages = try await threadPool.runIfActive { try queue.messages() } } catch {
             logger.error("cannot read the outbound queue", metadata: ["error": "\(error)"])
             return nil
         }
@@ -100,7 +105,7 @@ public final class OutboundQueueRunner: Service, Sendable {
     /// One attempt at one message, under its claim.
     func attempt(_ id: String) async {
         let queue = store.outboundQueue
-        guard let claim = try? await NIOThreadPool.singleton.runIfActive({ try queue.claim(id) }) ?? nil else { return }
+        guard let claim = try? await threadPool.runIfActive({ try queue.claim(id) }) ?? nil else { return }
         defer { claim.release() }
         let message = claim.message
         guard !message.pending.isEmpty, message.nextAttempt <= clock.now() else { return }
@@ -110,7 +115,7 @@ public final class OutboundQueueRunner: Service, Sendable {
             case .success(let envelope):
                 let result = await SMTPRelayClient.send(
                     envelope: envelope, body: RelayMessageBody(path: claim.dataPath, length: message.size), to: relay,
-                    group: MultiThreadedEventLoopGroup.singleton, fileIO: NonBlockingFileIO(threadPool: .singleton), logger: logger)
+                    group: MultiThreadedEventLoopGroup.singleton, fileIO: NonBlockingFileIO(threadPool: threadPool), logger: logger)
                 settlement = QueueSettlement(message, result: result, now: clock.now(), schedule: settings.schedule)
             case .failure(let unsendable):
                 settlement = QueueSettlement(refusing: message, reason: unsendable.reason)
@@ -135,7 +140,7 @@ public final class OutboundQueueRunner: Service, Sendable {
         if let error = message.lastError { metadata["queue.last-error"] = "\(error)" }
         let bounced: Bool
         do {
-            bounced = try await NIOThreadPool.singleton.runIfActive { () throws -> Bool in
+            bounced = try await threadPool.runIfActive { () throws -> Bool in
                 var bounced = false
                 if !settlement.failed.isEmpty, let original = try? Self.original(of: claim),
                     let report = QueueBounce.report(

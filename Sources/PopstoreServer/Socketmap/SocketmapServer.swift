@@ -10,6 +10,7 @@ import ServiceLifecycle
 public struct SocketmapServer: Service {
     let configuration: ServerConfiguration
     let maps: RecipientMaps
+    let threadPool: NIOThreadPool
     let logger: Logger
     let barrier: BindBarrier
     let onBound: @Sendable (String) -> Void
@@ -19,10 +20,11 @@ public struct SocketmapServer: Service {
     static let idleSeconds: Int64 = 300
 
     public init(
-        store: Store, configuration: ServerConfiguration, logger: Logger, barrier: BindBarrier,
-        onBound: @escaping @Sendable (String) -> Void
+        store: Store, configuration: ServerConfiguration, logger: Logger, threadPool: NIOThreadPool = .singleton,
+        barrier: BindBarrier, onBound: @escaping @Sendable (String) -> Void
     ) {
         self.configuration = configuration
+        self.threadPool = threadPool
         self.maps = RecipientMaps(
             routing: MailRouting(store: store, subaddressSeparator: configuration.subaddressSeparator),
             overQuotaIsTemporary: configuration.overQuotaIsTemporary)
@@ -32,7 +34,7 @@ public struct SocketmapServer: Service {
     }
 
     public func run() async throws {
-        let (maps, logger) = (self.maps, self.logger)
+        let (maps, logger, threadPool) = (self.maps, self.logger, self.threadPool)
         let sessions = OpenSessions()
         var channels: [any Channel] = []
         do {
@@ -40,7 +42,7 @@ public struct SocketmapServer: Service {
                 let channel = try await Listener.bind(endpoint, sessions: sessions) { channel in
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: .seconds(SocketmapServer.idleSeconds)))
-                    try sync.addHandler(SocketmapHandler(maps: maps, threadPool: NIOThreadPool.singleton, logger: logger))
+                    try sync.addHandler(SocketmapHandler(maps: maps, threadPool: threadPool, logger: logger))
                 }
                 channels.append(channel)
                 onBound("socketmap \(Listener.bound(channel, asked: endpoint))")
