@@ -33,6 +33,11 @@ enum JSONFile {
     /// Reads a versioned file, refusing a version newer than this program knows.
     static func read<T: Decodable>(_ type: T.Type, at path: String, what: String, newest: Int) throws(PopstoreError) -> T? {
         guard let bytes = try DurableFile.read(path) else { return nil }
+        return try decode(type, from: bytes, what: what, newest: newest)
+    }
+
+    /// Decodes a versioned file's bytes, refusing a version newer than this program knows.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], what: String, newest: Int) throws(PopstoreError) -> T {
         let version = try decode(Versioned.self, from: bytes, what: what).version
         guard version <= newest else { throw .permanent("\(what) has format version \(version); this popstore reads up to \(newest)") }
         return try decode(type, from: bytes, what: what)

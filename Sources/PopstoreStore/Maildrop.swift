@@ -84,9 +84,17 @@ public struct Maildrop: Sendable {
         }
     }
 
-    /// Saves the counters; `durable: false` leaves the sync to the caller's group commit.
+    /// Saves the counters. `durable: false` (a delivery, whose group commit syncs) writes
+    /// them in place, under the maildrop lock: a crash mid-write leaves a file `usage()`
+    /// cannot read, and it then counts the entries instead.
     func saveUsage(_ usage: MaildropUsage, durable: Bool = true) throws(PopstoreError) {
-        try DurableFile.replace("\(directory)/\(Maildrop.usageFileName)", with: try JSONFile.encode(usage), sync: durable)
+        let path = "\(directory)/\(Maildrop.usageFileName)"
+        if durable {
+            try DurableFile.replace(path, with: try JSONFile.encode(usage))
+        } else {
+            let bytes = try JSONFile.encode(usage)
+            do { try Posix.overwrite(path, with: bytes) } catch { throw error.popstoreError }
+        }
     }
 
     /// Runs `body` under the maildrop's update lock (across processes and hosts).

@@ -83,6 +83,23 @@ enum Posix {
         return out
     }
 
+    /// Writes `bytes` over the start of `path` (creating it) and cuts it to their length:
+    /// no new inode, no directory change. Not atomic; the caller copes with a torn file.
+    static func overwrite(_ path: String, with bytes: [UInt8]) throws(SystemCallError) {
+        let fd = try open(path, O_WRONLY | O_CREAT, mode: 0o640)
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(done)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemCallError(call: "pwrite", path: path, errno: errno)
+            }
+            done += n
+        }
+        guard ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemCallError(call: "ftruncate", path: path, errno: errno) }
+    }
+
     static func fsync(_ fd: Int32, path: String) throws(SystemCallError) {
         _ = try check(Glibc.fsync(fd), "fsync", path)
     }
@@ -169,6 +186,28 @@ enum Posix {
         let fd: Int32
         do { fd = try open(path, O_RDONLY) } catch { if error.errno == ENOENT { return nil } else { throw error } }
         defer { close(fd) }
+        return try readAll(fd, limit: limit, path: path)
+    }
+
+    /// What identifies one version of a file: a replacement by rename is a new inode, an
+    /// edit in place a new change time.
+    struct FileVersion: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var changeSeconds: Int
+        var changeNanoseconds: Int
+    }
+
+    static func version(_ fd: Int32, path: String) throws(SystemCallError) -> FileVersion {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SystemCallError(call: "fstat", path: path, errno: errno) }
+        return FileVersion(
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), changeSeconds: st.st_ctim.tv_sec,
+            changeNanoseconds: st.st_ctim.tv_nsec)
+    }
+
+    static func readAll(_ fd: Int32, limit: Int, path: String) throws(SystemCallError) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -4,8 +4,27 @@ import PopstoreCore
 extension Store {
     /// The profile of an account, or nil.
     public func profile(_ id: AccountID) throws(PopstoreError) -> Profile? {
-        guard let profile = try JSONFile.read(Profile.self, at: layout.profileFile(id), what: "a profile", newest: Profile.formatVersion)
-        else { return nil }
+        let path = layout.profileFile(id)
+        let fd: Int32
+        do { fd = try Posix.open(path, O_RDONLY) } catch {
+            if error.errno == ENOENT { return nil }
+            throw error.popstoreError
+        }
+        defer { Posix.close(fd) }
+        let profile: Profile
+        do {
+            let version = try Posix.version(fd, path: path)
+            if let cached = profileCache.profile(at: path, version: version) { return cached }
+            let bytes = try Posix.readAll(fd, limit: DurableFile.maximumSmallFileSize, path: path)
+            profile = try JSONFile.decode(Profile.self, from: bytes, what: "a profile", newest: Profile.formatVersion)
+            profileCache.remember(profile, at: path, version: version)
+        } catch let error as SystemCallError {
+            throw error.popstoreError
+        } catch let error as PopstoreError {
+            throw error
+        } catch {
+            throw .permanent("a profile cannot be read")
+        }
         // The file name is a hash; the content must agree, or the file was misplaced.
         guard profile.id == id else { throw .permanent("profile for \(id) is misplaced") }
         return profile

@@ -17,6 +17,8 @@ public final class Store: Sendable {
     let deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?
     /// Group commit per volume, shared by every delivery through this store object.
     let syncGroups: SyncGroups
+    /// Decoded profiles, revalidated against their file on every lookup.
+    let profileCache: ProfileCache
 
     public var root: String { layout.root }
 
@@ -25,8 +27,9 @@ public final class Store: Sendable {
 
     private init(
         layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?,
-        syncGroups: SyncGroups = SyncGroups()
+        syncGroups: SyncGroups = SyncGroups(), profileCache: ProfileCache = ProfileCache()
     ) {
+        self.profileCache = profileCache
         self.layout = layout
         self.settings = settings
         self.clock = clock
@@ -79,7 +82,7 @@ public final class Store: Sendable {
         try change(&current)
         for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }
         try DurableFile.replace(layout.settingsFile, with: try JSONFile.encode(current))
-        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups)
+        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups, profileCache: profileCache)
     }
 
     /// Makes a directory usable as a volume.
