@@ -72,9 +72,12 @@ public struct Maildrop: Sendable {
     /// that is behind.
     public func usage() throws(PopstoreError) -> MaildropUsage {
         let path = "\(directory)/\(Maildrop.usageFileName)"
+        guard let bytes = try DurableFile.read(path) else { return MaildropUsage() }
+        if let cached = store.usageCache.value(at: path, bytes: bytes) { return cached }
         do {
-            return try JSONFile.read(MaildropUsage.self, at: path, what: "maildrop usage", newest: MaildropUsage.formatVersion)
-                ?? MaildropUsage()
+            let usage = try JSONFile.decode(MaildropUsage.self, from: bytes, what: "maildrop usage", newest: MaildropUsage.formatVersion)
+            store.usageCache.remember(usage, at: path, bytes: bytes)
+            return usage
         } catch {
             guard JSONFile.isDamage(error) else { throw error }
             let counted = try countedUsage()
@@ -94,6 +97,7 @@ public struct Maildrop: Sendable {
         } else {
             let bytes = try JSONFile.encode(usage)
             do { try Posix.overwrite(path, with: bytes) } catch { throw error.popstoreError }
+            store.usageCache.remember(usage, at: path, bytes: bytes)
         }
     }
 

@@ -189,24 +189,6 @@ enum Posix {
         return try readAll(fd, limit: limit, path: path)
     }
 
-    /// What identifies one version of a file: a replacement by rename is a new inode, an
-    /// edit in place a new change time.
-    struct FileVersion: Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var changeSeconds: Int
-        var changeNanoseconds: Int
-    }
-
-    static func version(_ fd: Int32, path: String) throws(SystemCallError) -> FileVersion {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw SystemCallError(call: "fstat", path: path, errno: errno) }
-        return FileVersion(
-            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), changeSeconds: st.st_ctim.tv_sec,
-            changeNanoseconds: st.st_ctim.tv_nsec)
-    }
-
     static func readAll(_ fd: Int32, limit: Int, path: String) throws(SystemCallError) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)

@@ -5,25 +5,13 @@ extension Store {
     /// The profile of an account, or nil.
     public func profile(_ id: AccountID) throws(PopstoreError) -> Profile? {
         let path = layout.profileFile(id)
-        let fd: Int32
-        do { fd = try Posix.open(path, O_RDONLY) } catch {
-            if error.errno == ENOENT { return nil }
-            throw error.popstoreError
-        }
-        defer { Posix.close(fd) }
+        guard let bytes = try DurableFile.read(path) else { return nil }
         let profile: Profile
-        do {
-            let version = try Posix.version(fd, path: path)
-            if let cached = profileCache.profile(at: path, version: version) { return cached }
-            let bytes = try Posix.readAll(fd, limit: DurableFile.maximumSmallFileSize, path: path)
+        if let cached = profileCache.value(at: path, bytes: bytes) {
+            profile = cached
+        } else {
             profile = try JSONFile.decode(Profile.self, from: bytes, what: "a profile", newest: Profile.formatVersion)
-            profileCache.remember(profile, at: path, version: version)
-        } catch let error as SystemCallError {
-            throw error.popstoreError
-        } catch let error as PopstoreError {
-            throw error
-        } catch {
-            throw .permanent("a profile cannot be read")
+            profileCache.remember(profile, at: path, bytes: bytes)
         }
         // The file name is a hash; the content must agree, or the file was misplaced.
         guard profile.id == id else { throw .permanent("profile for \(id) is misplaced") }

@@ -17,8 +17,9 @@ public final class Store: Sendable {
     let deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?
     /// Group commit per volume, shared by every delivery through this store object.
     let syncGroups: SyncGroups
-    /// Decoded profiles, revalidated against their file on every lookup.
-    let profileCache: ProfileCache
+    /// Decoded profiles and usage counters, revalidated against their file on every lookup.
+    let profileCache: DecodedFileCache<Profile>
+    let usageCache: DecodedFileCache<MaildropUsage>
 
     public var root: String { layout.root }
 
@@ -27,9 +28,11 @@ public final class Store: Sendable {
 
     private init(
         layout: StoreLayout, settings: StoreSettings, clock: WallClock, deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?,
-        syncGroups: SyncGroups = SyncGroups(), profileCache: ProfileCache = ProfileCache()
+        syncGroups: SyncGroups = SyncGroups(), profileCache: DecodedFileCache<Profile> = DecodedFileCache(),
+        usageCache: DecodedFileCache<MaildropUsage> = DecodedFileCache()
     ) {
         self.profileCache = profileCache
+        self.usageCache = usageCache
         self.layout = layout
         self.settings = settings
         self.clock = clock
@@ -82,7 +85,7 @@ public final class Store: Sendable {
         try change(&current)
         for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }
         try DurableFile.replace(layout.settingsFile, with: try JSONFile.encode(current))
-        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups, profileCache: profileCache)
+        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups, profileCache: profileCache, usageCache: usageCache)
     }
 
     /// Makes a directory usable as a volume.

@@ -4,8 +4,8 @@ import Testing
 
 @testable import PopstoreStore
 
-/// The profile cache never serves a profile its file no longer says.
-struct ProfileCacheTests {
+/// The decoded-profile cache never serves a profile its file no longer says.
+struct DecodedFileCacheTests {
     @Test func aReplacedProfileIsReadAnew() throws {
         let temporary = try TemporaryStore()
         try temporary.addAccount("jdoe", quota: 1000)
@@ -34,5 +34,23 @@ struct ProfileCacheTests {
         #expect(try temporary.store.profile(temporary.id("jdoe")) != nil)
         try temporary.store.removeAccount(temporary.id("jdoe"))
         #expect(try temporary.store.profile(temporary.id("jdoe")) == nil)
+    }
+
+    @Test func usageRewrittenByAnotherWriterIsReadAnew() throws {
+        let temporary = try TemporaryStore()
+        try temporary.addAccount("jdoe")
+        _ = try temporary.store.deliver(Array("Subject: x\r\n\r\nx\r\n".utf8), envelope: temporary.envelope(["jdoe"]), to: [temporary.id("jdoe")])
+        let maildrop = try temporary.maildrop("jdoe")
+        #expect(try maildrop.usage().messages == 1)
+        // Another process writes the counters in place, same length, within the same clock tick.
+        let path = "\(maildrop.directory)/.usage"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "\"messages\" : 1,", with: "\"messages\" : 7,")
+        #expect(changed != text && changed.utf8.count == text.utf8.count)
+        try Posix.overwrite(path, with: Array(changed.utf8))
+        #expect(try maildrop.usage().messages == 7)
+        // A torn file is counted anew from the entries.
+        try Posix.overwrite(path, with: Array("{\"version\":1,\"mess".utf8))
+        #expect(try maildrop.usage().messages == 1)
     }
 }
