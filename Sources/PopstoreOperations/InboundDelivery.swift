@@ -160,14 +160,16 @@ public final class InboundDelivery {
                 do {
                     queued = .success(
                         try submission.commit(
-                            to: targets.map { QueuedMessage.Recipient(address: $0, notify: recipient.notify, originalRecipient: original) }))
+                            to: targets.map { QueuedMessage.Recipient(address: $0, notify: recipient.notify, originalRecipient: original) })
+                    )
                 } catch {
                     queued = .failure(error)
                 }
             } else {
                 submission.abort()
             }
-            outcomes[index] = Self.outcome(of: results.filter { if case .failed = $0 { !tookIt } else { true } }, queued: queued, uid: transaction?.uid)
+            outcomes[index] = Self.outcome(
+                of: results.filter { if case .failed = $0 { !tookIt } else { true } }, queued: queued, uid: transaction?.uid)
         }
         for submission in forwards.values { submission.abort() }
         forwards = [:]

@@ -41,7 +41,9 @@ public struct LocalDelivery: Sendable {
         return results.map { $0 ?? .failed(.temporary("not delivered")) }
     }
 
-    private func store(_ recipients: [InboundDelivery.Recipient], envelope: MessageEnvelope, trace: TraceFields, read: () throws -> [UInt8]?)
+    private func store(
+        _ recipients: [InboundDelivery.Recipient], envelope: MessageEnvelope, trace: TraceFields, read: () throws -> [UInt8]?
+    )
         -> [Result]
     {
         let everyone = { (result: Result) in recipients.map { _ in result } }

@@ -85,7 +85,9 @@ public final class Store: Sendable {
         try change(&current)
         for volume in current.volumes { try prepareVolume(volumeLayout(volume)) }
         try DurableFile.replace(layout.settingsFile, with: try JSONFile.encode(current))
-        return Store(layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups, profileCache: profileCache, usageCache: usageCache)
+        return Store(
+            layout: layout, settings: current, clock: clock, deliveryProbe: deliveryProbe, syncGroups: syncGroups,
+            profileCache: profileCache, usageCache: usageCache)
     }
 
     /// Makes a directory usable as a volume.

@@ -52,7 +52,8 @@ struct QueueCommand: ParsableCommand {
                     ]
                     if let error = message.lastError { lines.append("last error:   \(error)") }
                     for recipient in message.recipients {
-                        lines.append("recipient:    \(recipient.address) \(recipient.state.rawValue)" + (recipient.reply.map { " (\($0))" } ?? ""))
+                        lines.append(
+                            "recipient:    \(recipient.address) \(recipient.state.rawValue)" + (recipient.reply.map { " (\($0))" } ?? ""))
                     }
                     return lines.joined(separator: "\n")
                 }

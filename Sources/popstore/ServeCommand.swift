@@ -32,7 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A Postfix socketmap listener ADDR:PORT (maps mailbox and access; repeatable; default 127.0.0.1:2425).")
     var socketmap: [String] = []
 
-    @Option(help: "The relay HOST:PORT that outbound mail (forwards, bounces) is handed to, STARTTLS when offered; [relay] in the file sets the rest.")
+    @Option(
+        help:
+            "The relay HOST:PORT that outbound mail (forwards, bounces) is handed to, STARTTLS when offered; [relay] in the file sets the rest."
+    )
     var relay: String?
 
     @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
@@ -67,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         if file.hostname == nil { config.hostname = InitCommand.hostDomain() }
         if let relay {
             let endpoint = try ServeCommand.endpoint(relay)
-            if config.outbound.relay == nil { config.outbound.relay = RelayEndpoint(host: endpoint.host, port: endpoint.port, heloName: "") }
+            if config.outbound.relay == nil {
+                config.outbound.relay = RelayEndpoint(host: endpoint.host, port: endpoint.port, heloName: "")
+            }
             config.outbound.relay?.host = endpoint.host
             config.outbound.relay?.port = endpoint.port
         }

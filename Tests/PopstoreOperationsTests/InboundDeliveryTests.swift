@@ -52,7 +52,10 @@ struct InboundDeliveryTests {
         #expect(record.sender == "a@sender.test")
         #expect(record.recipients == [QueuedMessage.Recipient(address: "bob@elsewhere.net", originalRecipient: "rfc822;team@example.com")])
         #expect(record.origin == "forwarding of team@example.com")
-        #expect(data.hasPrefix("Delivered-To: team@example.com\r\nReceived: from mta.test ([127.0.0.1])\r\n\tby store.test (Popstore) with LMTP id \(record.id)"))
+        #expect(
+            data.hasPrefix(
+                "Delivered-To: team@example.com\r\nReceived: from mta.test ([127.0.0.1])\r\n\tby store.test (Popstore) with LMTP id \(record.id)"
+            ))
         #expect(!data.contains("Return-Path"))
         // DATA form: dot-stuffed, CRLF, no terminator.
         #expect(data.hasSuffix("\r\nFrom: a@sender.test\r\nSubject: hello\r\n\r\n..dot line\r\nbody\r\n"))
@@ -113,7 +116,8 @@ struct InboundDeliveryTests {
         let delivery = try InboundDelivery(
             store: org.store, envelope: MessageEnvelope(sender: "", recipients: [], arrival: Date()),
             recipients: [.init(address: "team@example.com", route: route)],
-            trace: TraceFields(sender: "", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0))
+            trace: TraceFields(
+                sender: "", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0))
         try delivery.append(message)
         delivery.abort()
         #expect(try org.store.outboundQueue.messages().isEmpty)

@@ -16,7 +16,8 @@ struct MailRoutingTests {
 
     @Test func aForwardingNeedNotBeAnAccount() throws {
         let org = try Organisation.make()
-        _ = try org.administrator.addForwarding("team", to: ["eastrep@example.com", "westrep@example.com", "Bob@Elsewhere.net"], override: false)
+        _ = try org.administrator.addForwarding(
+            "team", to: ["eastrep@example.com", "westrep@example.com", "Bob@Elsewhere.net"], override: false)
         let verdict = routing(org).route("team@example.com")
         #expect(
             verdict
@@ -29,11 +30,14 @@ struct MailRoutingTests {
     @Test func aForwardedAccountKeepsNoCopyUnlessItIsATarget() throws {
         let org = try Organisation.make()
         _ = try org.administrator.addForwarding("eastrep", to: ["bob@elsewhere.net"], override: true)
-        #expect(routing(org).route("eastrep@example.com") == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["eastrep@example.com"])))
+        #expect(
+            routing(org).route("eastrep@example.com")
+                == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["eastrep@example.com"])))
         _ = try org.administrator.addForwarding("eastrep", to: ["bob@elsewhere.net", "EastRep@example.com"], override: true)
         #expect(
             routing(org).route("eastrep@example.com")
-                == .deliver(.init(accounts: [try id("eastrep@example.com")], relayed: ["bob@elsewhere.net"], forwardedBy: ["eastrep@example.com"])))
+                == .deliver(
+                    .init(accounts: [try id("eastrep@example.com")], relayed: ["bob@elsewhere.net"], forwardedBy: ["eastrep@example.com"])))
     }
 
     @Test func chainsAreFollowedAcrossDomains() throws {
@@ -85,7 +89,8 @@ struct MailRoutingTests {
         _ = try org.administrator.modifyAccounts("westrep", change)
         _ = try org.administrator.addForwarding("list", to: ["westrep@example.com"], override: false)
         #expect(routing(org).route("list@example.com") == .disabled)
-        _ = try org.administrator.addForwarding("list", to: ["westrep@example.com", "nobody@example.com", "eastrep@example.com"], override: false)
+        _ = try org.administrator.addForwarding(
+            "list", to: ["westrep@example.com", "nobody@example.com", "eastrep@example.com"], override: false)
         guard case .deliver(let route) = routing(org).route("list@example.com") else {
             Issue.record("list@example.com should be delivered")
             return
@@ -97,9 +102,13 @@ struct MailRoutingTests {
     @Test func aSubaddressFollowsTheForwardingOfItsBase() throws {
         let org = try Organisation.make()
         _ = try org.administrator.addForwarding("list", to: ["bob@elsewhere.net"], override: false)
-        #expect(routing(org).route("list+news@example.com") == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["list@example.com"])))
+        #expect(
+            routing(org).route("list+news@example.com")
+                == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["list@example.com"])))
         // The exact address wins over its base: an account `list` would not get list+news's mail
         // were list+news itself forwarded; here the base's forwarding applies to every tag.
-        #expect(routing(org).route("LIST+other@example.com") == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["list@example.com"])))
+        #expect(
+            routing(org).route("LIST+other@example.com")
+                == .deliver(.init(relayed: ["bob@elsewhere.net"], forwardedBy: ["list@example.com"])))
     }
 }

@@ -39,7 +39,8 @@ struct DecodedFileCacheTests {
     @Test func usageRewrittenByAnotherWriterIsReadAnew() throws {
         let temporary = try TemporaryStore()
         try temporary.addAccount("jdoe")
-        _ = try temporary.store.deliver(Array("Subject: x\r\n\r\nx\r\n".utf8), envelope: temporary.envelope(["jdoe"]), to: [temporary.id("jdoe")])
+        _ = try temporary.store.deliver(
+            Array("Subject: x\r\n\r\nx\r\n".utf8), envelope: temporary.envelope(["jdoe"]), to: [temporary.id("jdoe")])
         let maildrop = try temporary.maildrop("jdoe")
         #expect(try maildrop.usage().messages == 1)
         // Another process writes the counters in place, same length, within the same clock tick.

@@ -122,7 +122,8 @@ public final class OutboundQueueRunner: Service, Sendable {
             }
         } else {
             let result = SMTPDeliveryResult(
-                recipients: [], sessionFailure: .init(.temporary, .connectionLost, reply: SMTPReply(421, "4.4.0", "no relay is configured")))
+                recipients: [], sessionFailure: .init(.temporary, .connectionLost, reply: SMTPReply(421, "4.4.0", "no relay is configured"))
+            )
             settlement = QueueSettlement(message, result: result, now: clock.now(), schedule: settings.schedule)
         }
         await record(settlement, claim: claim)

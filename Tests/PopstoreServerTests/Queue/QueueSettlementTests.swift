@@ -23,7 +23,8 @@ struct QueueSettlementTests {
                 .init(address: "busy@x.test", status: .failed(.init(.recipientRefused, reply: SMTPReply(452, "4.2.2", "mailbox full")))),
             ], sessionFailure: nil)
         let now = created.addingTimeInterval(10)
-        let settlement = QueueSettlement(message(["ok@x.test", "gone@x.test", "busy@x.test"]), result: result, now: now, schedule: schedule)
+        let settlement = QueueSettlement(
+            message(["ok@x.test", "gone@x.test", "busy@x.test"]), result: result, now: now, schedule: schedule)
         #expect(settlement.message.recipients.map(\.state) == [.delivered, .failed, .pending])
         #expect(settlement.failed.map(\.address) == ["gone@x.test"])
         #expect(settlement.failed.first?.reply == "550 5.1.1 no such user")
