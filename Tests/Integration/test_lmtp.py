@@ -186,6 +186,19 @@ def test_pipelined_transactions_are_answered_in_order(accounts, serve):
     assert subjects == [["0"], ["1"], ["2"]]
 
 
+def test_a_batch_ending_at_data_is_answered_before_the_message_is_sent(accounts, serve):
+    """Postfix's LMTP client sends MAIL, the RCPTs and DATA in one write, then waits for
+    354 before it sends the message: nothing may sit unanswered once the input is read."""
+    server = serve()
+    raw = Raw(server.lmtp_port)
+    raw.send(b"LHLO test\r\nMAIL FROM:<s@example.net>\r\nRCPT TO:<jdoe@example.com>\r\n"
+             b"RCPT TO:<nobody@example.com>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\n")
+    assert [raw.reply()[0] for _ in range(6)] == [250, 250, 250, 550, 250, 354]
+    raw.send(b"Subject: batch\r\n\r\nbody\r\n.\r\n")
+    assert [raw.reply()[0] for _ in range(2)] == [250, 250]
+    raw.close()
+
+
 def test_ten_recipients_share_one_file(ps: Popstore, serve):
     names = [f"user{i}" for i in range(10)]
     for name in names:

@@ -35,6 +35,15 @@ final class LMTPSessionHandler: ChannelInboundHandler {
     private var address = "unknown"
     private var logger: Logger
     private var delivered = 0
+    /// Commands read ahead of the one being handled (pipelined RCPTs and the command after
+    /// them), handled in order before anything else is parsed.
+    private var lookahead: [Result<SMTPCommand, SMTPParseError>] = []
+    /// Verdicts for those RCPTs, routed together with the first; used when the state
+    /// machine asks for the same address, in order.
+    private var checked: [(address: String, declaredSize: Int?, verdict: MailRouting.Verdict)] = []
+    /// RCPTs routed in one trip to the thread pool: a transaction's worth for most mail,
+    /// and a bound on how long one trip holds a pool thread.
+    static let recipientsPerLookup = 100
 
     init(services: LMTPServices, sessionID: String) {
         self.services = services
@@ -87,14 +96,25 @@ final class LMTPSessionHandler: ChannelInboundHandler {
     // MARK: input
 
     private func processInput(context: ChannelHandlerContext) {
-        while !busy && context.channel.isActive && input.readableBytes > 0 {
+        while !busy && context.channel.isActive && (input.readableBytes > 0 || hasLookahead) {
             switch reading {
             case .commands:
-                do {
-                    guard let command = try parser.parseCommand(from: &input) else { break }
+                let next: Result<SMTPCommand, SMTPParseError>
+                if !lookahead.isEmpty {
+                    next = lookahead.removeFirst()
+                } else {
+                    do {
+                        guard let command = try parser.parseCommand(from: &input) else { break }
+                        next = .success(command)
+                    } catch {
+                        next = .failure(error)
+                    }
+                }
+                switch next {
+                case .success(let command):
                     if case .lhlo(let name) = command { heloName = name }
                     perform(machine.command(command), context: context)
-                } catch {
+                case .failure(let error):
                     perform(machine.parseError(error), context: context)
                 }
                 continue
@@ -148,26 +168,32 @@ final class LMTPSessionHandler: ChannelInboundHandler {
         case .send(let replies, let close):
             send(replies, close: close, context: context)
         case .checkRecipient(let recipient, let declaredSize):
-            let routing = services.routing
-            let temporary = services.configuration.overQuotaIsTemporary
-            offload(context: context, { routing.route(recipient, declaredSize: declaredSize.map(Int64.init)) }) { verdict in
-                if case .deliver(let route) = verdict {
-                    if !route.dropped.isEmpty {
-                        self.logger.warning(
-                            "forwarding targets take no mail",
-                            metadata: [
-                                "lmtp.recipient": "\(recipient)",
-                                "lmtp.dropped": "\(route.dropped.map { "\($0.address)=\($0.verdict)" }.joined(separator: ","))",
-                            ])
-                    }
-                    self.perform(self.machine.recipientChecked(.accept(route)), context: context)
-                } else {
-                    self.logger.info(
-                        "recipient refused", metadata: ["lmtp.recipient": "\(recipient)", "lmtp.verdict": "\(verdict)"])
-                    let reply =
-                        DeliveryReplies.refusal(verdict, overQuotaIsTemporary: temporary) ?? SMTPReply(451, "4.3.0", "Try again later")
-                    self.perform(self.machine.recipientChecked(.refuse(reply)), context: context)
+            if let first = checked.first, first.address == recipient, first.declaredSize == declaredSize {
+                checked.removeFirst()
+                recipientChecked(recipient, first.verdict, context: context)
+                return
+            }
+            // Pipelined RCPTs already here are routed in the same trip to the thread pool
+            // (RFC 2920 clients send a transaction's RCPTs at once); they are answered in order.
+            checked = []
+            var addresses = [recipient]
+            let readAhead = lookahead.isEmpty
+            while readAhead, addresses.count < Self.recipientsPerLookup {
+                let parsed: Result<SMTPCommand, SMTPParseError>
+                do {
+                    guard let command = try parser.parseCommand(from: &input) else { break }
+                    parsed = .success(command)
+                } catch {
+                    parsed = .failure(error)
                 }
+                lookahead.append(parsed)
+                guard case .success(.rcpt(let path, _)) = parsed else { break }
+                addresses.append(path)
+            }
+            let (routing, batch, size) = (services.routing, addresses, declaredSize.map(Int64.init))
+            offload(context: context, { batch.map { routing.route($0, declaredSize: size) } }) { verdicts in
+                self.checked = zip(batch, verdicts).dropFirst().map { (address: $0, declaredSize: declaredSize, verdict: $1) }
+                self.recipientChecked(recipient, verdicts[0], context: context)
             }
         case .receiveMessage(let transaction, let reply):
             let message = incomingMessage(for: transaction)
@@ -200,6 +226,32 @@ final class LMTPSessionHandler: ChannelInboundHandler {
             if let failure = open?.failure { logger.notice("message refused", metadata: ["lmtp.reason": "\(failure)"]) }
             abandonOpenMessage(context: context)
             send(replies, close: close, context: context)
+        }
+    }
+
+    /// Commands read ahead wait to be handled (only while commands are read).
+    private var hasLookahead: Bool {
+        if case .commands = reading { !lookahead.isEmpty } else { false }
+    }
+
+    /// Answers a RCPT from its routing verdict.
+    private func recipientChecked(_ recipient: String, _ verdict: MailRouting.Verdict, context: ChannelHandlerContext) {
+        if case .deliver(let route) = verdict {
+            if !route.dropped.isEmpty {
+                logger.warning(
+                    "forwarding targets take no mail",
+                    metadata: [
+                        "lmtp.recipient": "\(recipient)",
+                        "lmtp.dropped": "\(route.dropped.map { "\($0.address)=\($0.verdict)" }.joined(separator: ","))",
+                    ])
+            }
+            perform(machine.recipientChecked(.accept(route)), context: context)
+        } else {
+            logger.info("recipient refused", metadata: ["lmtp.recipient": "\(recipient)", "lmtp.verdict": "\(verdict)"])
+            let reply =
+                DeliveryReplies.refusal(verdict, overQuotaIsTemporary: services.configuration.overQuotaIsTemporary)
+                ?? SMTPReply(451, "4.3.0", "Try again later")
+            perform(machine.recipientChecked(.refuse(reply)), context: context)
         }
     }
 
