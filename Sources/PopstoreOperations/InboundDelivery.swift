@@ -64,7 +64,9 @@ public final class InboundDelivery {
         let accounts = recipients.flatMap(\.route.accounts)
         do {
             if !accounts.isEmpty {
-                let opened = try store.beginDelivery(envelope: envelope, recipients: accounts, maximumSize: .max)
+                var volumes: [String] = []
+                for volume in recipients.flatMap(\.route.volumes) where !volumes.contains(volume) { volumes.append(volume) }
+                let opened = try store.beginDelivery(envelope: envelope, recipients: accounts, volumes: volumes, maximumSize: .max)
                 transaction = opened
                 var fields = trace
                 fields.id = opened.uid

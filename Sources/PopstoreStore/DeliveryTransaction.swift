@@ -151,25 +151,24 @@ public final class DeliveryTransaction {
             }
             let maildrop = try store.maildrop(for: profile)
             return try maildrop.withLock { () throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
-                var usage = try maildrop.usage()
-                guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else {
-                    return .failure(Rejection(.overQuota))
+                try maildrop.updateUsage { (usage) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
+                    guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else {
+                        return .failure(Rejection(.overQuota))
+                    }
+                    do {
+                        try store.probe(.linkEntry(recipient))
+                        try Posix.link(tmp.path, "\(maildrop.directory)/\(entry)")
+                    } catch {
+                        throw Store.classify(error)
+                    }
+                    // Not counted (a failure injected here) leaves usage behind, which `store check` recomputes.
+                    if (try? store.probe(.updateUsage(recipient))) != nil {
+                        usage.change(messages: 1, bytes: entry.size, at: store.clock.now())
+                        usage.messagesReceived += 1
+                        usage.bytesReceived += entry.size
+                    }
+                    return .success((maildrop, profile.volume))
                 }
-                do {
-                    try store.probe(.linkEntry(recipient))
-                    try Posix.link(tmp.path, "\(maildrop.directory)/\(entry)")
-                } catch {
-                    throw Store.classify(error)
-                }
-                // A failure to count it leaves usage behind, which `store check` recomputes.
-                do {
-                    try store.probe(.updateUsage(recipient))
-                    usage.change(messages: 1, bytes: entry.size, at: store.clock.now())
-                    usage.messagesReceived += 1
-                    usage.bytesReceived += entry.size
-                    try maildrop.saveUsage(usage, durable: false)
-                } catch {}
-                return .success((maildrop, profile.volume))
             }
         } catch {
             return .failure(Rejection(.failed(Store.classify(error))))
@@ -180,9 +179,7 @@ public final class DeliveryTransaction {
     private func unlink(_ entry: MaildropEntryName, from maildrop: Maildrop) {
         try? maildrop.withLock { () throws(PopstoreError) in
             guard (try? Posix.unlink("\(maildrop.directory)/\(entry)")) != nil else { return }
-            var usage = try maildrop.usage()
-            usage.change(messages: -1, bytes: -entry.size, at: store.clock.now())
-            try maildrop.saveUsage(usage, durable: false)
+            try maildrop.updateUsage { usage in usage.change(messages: -1, bytes: -entry.size, at: store.clock.now()) }
         }
     }
 
@@ -204,13 +201,18 @@ public final class DeliveryTransaction {
 }
 
 extension Store {
-    /// Begins storing a message for `recipients`: one copy on each volume that holds one of them.
+    /// Begins storing a message for `recipients`: one copy on each volume that holds one of
+    /// them (`volumes` when the caller knows them from its lookups; an account that moved
+    /// meanwhile is refused at commit, temporarily).
     public func beginDelivery(
-        envelope: MessageEnvelope, recipients: [AccountID], maximumSize: Int = DeliveryTransaction.defaultMaximumSize
+        envelope: MessageEnvelope, recipients: [AccountID], volumes known: [String]? = nil,
+        maximumSize: Int = DeliveryTransaction.defaultMaximumSize
     ) throws(PopstoreError) -> DeliveryTransaction {
-        var volumes: [String] = []
-        for recipient in recipients {
-            if let profile = try? profile(recipient), !volumes.contains(profile.volume) { volumes.append(profile.volume) }
+        var volumes = known ?? []
+        if known == nil {
+            for recipient in recipients {
+                if let profile = try? profile(recipient), !volumes.contains(profile.volume) { volumes.append(profile.volume) }
+            }
         }
         if volumes.isEmpty { volumes = [settings.defaultVolume] }
         return try DeliveryTransaction(store: self, envelope: envelope, volumes: volumes, maximumSize: maximumSize)

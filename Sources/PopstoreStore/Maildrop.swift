@@ -72,7 +72,31 @@ public struct Maildrop: Sendable {
     /// that is behind.
     public func usage() throws(PopstoreError) -> MaildropUsage {
         let path = "\(directory)/\(Maildrop.usageFileName)"
-        guard let bytes = try DurableFile.read(path) else { return MaildropUsage() }
+        return try decodeUsage(try DurableFile.read(path), path: path)
+    }
+
+    /// Reads the counters, lets `body` change them, and writes them back in place if it
+    /// did, through one descriptor: for a caller holding the maildrop lock (a delivery),
+    /// whose group commit makes the change durable.
+    func updateUsage<T>(_ body: (inout MaildropUsage) throws(PopstoreError) -> T) throws(PopstoreError) -> T {
+        let path = "\(directory)/\(Maildrop.usageFileName)"
+        let fd: Int32
+        do { fd = try Posix.open(path, O_RDWR | O_CREAT) } catch { throw error.popstoreError }
+        defer { Posix.close(fd) }
+        let bytes: [UInt8]
+        do { bytes = try Posix.readAll(fd, limit: DurableFile.maximumSmallFileSize, path: path) } catch { throw error.popstoreError }
+        let before = try decodeUsage(bytes.isEmpty ? nil : bytes, path: path)
+        var usage = before
+        let result = try body(&usage)
+        guard usage != before else { return result }
+        let encoded = try JSONFile.encode(usage)
+        do { try Posix.overwrite(fd, with: encoded, path: path) } catch { throw error.popstoreError }
+        store.usageCache.remember(usage, at: path, bytes: encoded)
+        return result
+    }
+
+    private func decodeUsage(_ bytes: [UInt8]?, path: String) throws(PopstoreError) -> MaildropUsage {
+        guard let bytes else { return MaildropUsage() }
         if let cached = store.usageCache.value(at: path, bytes: bytes) { return cached }
         do {
             let usage = try JSONFile.decode(MaildropUsage.self, from: bytes, what: "maildrop usage", newest: MaildropUsage.formatVersion)
@@ -87,18 +111,9 @@ public struct Maildrop: Sendable {
         }
     }
 
-    /// Saves the counters. `durable: false` (a delivery, whose group commit syncs) writes
-    /// them in place, under the maildrop lock: a crash mid-write leaves a file `usage()`
-    /// cannot read, and it then counts the entries instead.
-    func saveUsage(_ usage: MaildropUsage, durable: Bool = true) throws(PopstoreError) {
-        let path = "\(directory)/\(Maildrop.usageFileName)"
-        if durable {
-            try DurableFile.replace(path, with: try JSONFile.encode(usage))
-        } else {
-            let bytes = try JSONFile.encode(usage)
-            do { try Posix.overwrite(path, with: bytes) } catch { throw error.popstoreError }
-            store.usageCache.remember(usage, at: path, bytes: bytes)
-        }
+    /// Saves the counters durably (a deletion, a repair).
+    func saveUsage(_ usage: MaildropUsage) throws(PopstoreError) {
+        try DurableFile.replace("\(directory)/\(Maildrop.usageFileName)", with: try JSONFile.encode(usage))
     }
 
     /// Runs `body` under the maildrop's update lock (across processes and hosts).

@@ -88,6 +88,11 @@ enum Posix {
     static func overwrite(_ path: String, with bytes: [UInt8]) throws(SystemCallError) {
         let fd = try open(path, O_WRONLY | O_CREAT, mode: 0o640)
         defer { close(fd) }
+        try overwrite(fd, with: bytes, path: path)
+    }
+
+    /// The same through an open descriptor.
+    static func overwrite(_ fd: Int32, with bytes: [UInt8], path: String) throws(SystemCallError) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(done)) }
