@@ -29,10 +29,14 @@ public struct StoreLayout: Sendable {
     /// from any input.
     public static func key(_ canonical: String) -> String {
         let digest = SHA256.hash(data: Array(canonical.utf8))
-        return digest.prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in digest.prefix(16) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// `ab/cd/<key>` spread over 65,536 directories.
