@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func keysSpreadAndAreStable() {
-        #expect(StoreLayout.key("jdoe@example.com") == StoreLayout.key("jdoe@example.com"))
+        // The first 128 bits of SHA-256, lower-case hex: the names of every existing store.
+        #expect(StoreLayout.key("jdoe@example.com") == "a8af8341993604f29cd4e0e5a5a4b5d4")
         #expect(StoreLayout.key("jdoe@example.com") != StoreLayout.key("jdoe@example.org"))
         let prefixes = Set((0..<1000).map { StoreLayout.key("user\($0)@example.com").prefix(2) })
         #expect(prefixes.count > 200)
