@@ -40,9 +40,9 @@ public final class BindBarrier: Sendable {
     }
 
     private let state: NIOLockedValueBox<State>
-    private let onAllBound: @Sendable () throws -> Void
+    private let onAllBound: @Sendable () async throws -> Void
 
-    public init(parties: Int, onAllBound: @escaping @Sendable () throws -> Void) {
+    public init(parties: Int, onAllBound: @escaping @Sendable () async throws -> Void) {
         state = NIOLockedValueBox(State(remaining: parties))
         self.onAllBound = onAllBound
     }
@@ -58,18 +58,37 @@ public final class BindBarrier: Sendable {
     }
 
     func arrive() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let ready: (Result<Void, any Error>, [CheckedContinuation<Void, any Error>])? = state.withLockedValue { state in
-                if case .failure(let error) = state.result { return (.failure(error), [continuation]) }
-                state.remaining -= 1
-                state.waiting.append(continuation)
-                guard state.remaining == 0 else { return nil }
-                let result = Result { try onAllBound() }
-                state.result = result
-                defer { state.waiting = [] }
-                return (result, state.waiting)
+        let last = try state.withLockedValue { state throws -> Bool in
+            if case .failure(let error) = state.result { throw error }
+            state.remaining -= 1
+            return state.remaining == 0
+        }
+        if last {
+            // The last party runs the action (off the lock: it may hop to the main thread),
+            // then releases everyone waiting.
+            let result: Result<Void, any Error>
+            do {
+                try await onAllBound()
+                result = .success(())
+            } catch {
+                result = .failure(error)
             }
-            if let (result, waiting) = ready { for waiter in waiting { waiter.resume(with: result) } }
+            let waiting = state.withLockedValue { state in
+                state.result = state.result ?? result
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            for waiter in waiting { waiter.resume(with: result) }
+            try result.get()
+            return
+        }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let done: Result<Void, any Error>? = state.withLockedValue { state in
+                if let result = state.result { return result }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(with: done) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PopstoreCore
 
@@ -25,8 +26,26 @@ public enum Privileges {
         guard initgroups(target.user, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
             throw PopstoreError.permanent("cannot drop privileges to \(target.user)")
         }
-        // Regaining root must now be impossible.
+        // Regaining root must now be impossible, and no thread of the process may be left
+        // with its old ids (setuid reaches only the threads glibc knows of).
         guard setuid(0) != 0 else { throw PopstoreError.permanent("privileges were not dropped") }
+        if let privileged = threadsNotRunningAs(uid: uid) {
+            throw PopstoreError.permanent("privileges were not dropped on thread \(privileged)")
+        }
         logger.notice("running as \(target.user)")
+    }
+
+    /// The first thread of this process whose real, effective, saved or filesystem uid is
+    /// not `uid`, from /proc; nil when every thread runs as `uid`.
+    static func threadsNotRunningAs(uid: uid_t) -> String? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for task in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") })
+            else { continue }
+            let ids = line.dropFirst(4).split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) }
+            if ids.contains(where: { $0 != uid }) { return task }
+        }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import PopstoreCore
 
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import PopstoreCore
 /// The `popstore` executable: commands parse their arguments and call the operations
 /// layer; no rule lives here.
 @main
-struct Popstore: AsyncParsableCommand {
+struct Popstore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "popstore",
         abstract: "A message store for POP3 users.",
@@ -20,20 +21,36 @@ struct Popstore: AsyncParsableCommand {
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;
     /// `--help` and exit statuses set by a command pass through unchanged.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
+    ///
+    /// An asynchronous command (`serve`) runs in a task while the main thread waits for it,
+    /// alive. (An `async` main would hand the main thread to libdispatch, which parks it in
+    /// an exiting state where glibc's setuid no longer reaches it: `serve` dropping root
+    /// would leave that one thread root.)
+    static func main() {
+        let command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { fail(error) }
+        if let asynchronous = command as? any AsyncParsableCommand {
+            nonisolated(unsafe) var running = asynchronous
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                do { try await running.run() } catch { fail(error) }
+                done.signal()
             }
-        } catch let exit as ExitCode {
+            done.wait()
+        } else {
+            var running = command
+            do { try running.run() } catch { fail(error) }
+        }
+    }
+
+    private static func fail(_ error: any Error) -> Never {
+        switch error {
+        case let exit as ExitCode:
             Self.exit(withError: exit)
-        } catch let error as PopstoreError {
+        case let error as PopstoreError:
             Terminal.error(error.message)
             Glibc.exit(Terminal.exitStatus(for: error))
-        } catch {
+        default:
             let code = exitCode(for: error)
             if code == .success { Self.exit(withError: error) }
             let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command"
