@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "POP3", dependencies: ["SASL", .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "SMTP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Socketmap", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "Sieve"),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -91,6 +92,7 @@ let package = Package(
         .testTarget(name: "POP3Tests", dependencies: ["POP3", "SASL", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SocketmapTests", dependencies: ["Socketmap", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SieveTests", dependencies: ["Sieve"]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(name: "PopstoreServerTests", dependencies: ["PopstoreServer", "PopstoreCore"]),
         .testTarget(

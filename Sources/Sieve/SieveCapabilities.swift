@@ -22,8 +22,8 @@ public struct SieveCapabilities: Sendable, Hashable {
         "fileinto", "envelope", "encoded-character",
         "comparator-i;octet", "comparator-i;ascii-casemap", "comparator-i;ascii-numeric",
         "reject", "ereject", "vacation", "vacation-seconds", "subaddress", "copy", "relational",
-        "body", "variables", "date", "index", "editheader", "duplicate", "environment", "ihave",
-        "imap4flags", "mailbox"
+        "body", "variables", "index", "editheader", "duplicate", "environment", "ihave",
+        "imap4flags", "mailbox",
     ]
 
     /// Space-separated, as the ManageSieve `SIEVE` capability shows it.

@@ -43,3 +43,8 @@ public enum SieveLimits {
     /// of the Pike VM, which is linear in this number.
     public static let maximumRegexStates = 4096
 }
+
+extension SieveLimits {
+    /// The separator between user and detail in a local part (RFC 5233 §1: "+" is usual).
+    static let subaddressSeparator: Character = "+"
+}

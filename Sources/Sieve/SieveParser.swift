@@ -51,7 +51,9 @@ struct SieveParser {
             index += 1
             let block = try commands()
             guard current.kind == .rightBrace else {
-                throw SieveError(location: current.location, message: "expected '}' to close the block opened at \(brace.location), found \(current.kind)")
+                throw SieveError(
+                    location: current.location,
+                    message: "expected '}' to close the block opened at \(brace.location), found \(current.kind)")
             }
             index += 1
             depth -= 1

@@ -108,10 +108,6 @@ indirect enum SieveTest: Sendable {
     case string(sources: [SieveText], match: SieveMatch)
     /// RFC 5183.
     case environment(name: SieveText, match: SieveMatch)
-    /// `date` (RFC 5260 §4).
-    case date(header: SieveText, zone: SieveDateZone, part: SieveDatePart, index: SieveHeaderIndex?, match: SieveMatch)
-    /// `currentdate` (RFC 5260 §5).
-    case currentDate(zone: SieveDateZone, part: SieveDatePart, match: SieveMatch)
     /// RFC 7352.
     case duplicate(SieveDuplicateTest)
     /// `hasflag` (RFC 5232 §4).
@@ -132,21 +128,6 @@ enum SieveBodyTransform: Sendable {
     case raw
     case content([SieveText])
     case text
-}
-
-/// `:zone` and `:originalzone` (RFC 5260 §4.1).
-enum SieveDateZone: Sendable {
-    /// The zone the run context names as local.
-    case local
-    /// A fixed offset in minutes east of UTC.
-    case offset(Int)
-    /// The zone written in the date itself.
-    case original
-}
-
-/// The date parts of RFC 5260 §4.2.
-enum SieveDatePart: String, Sendable, CaseIterable {
-    case year, month, day, date, julian, hour, minute, second, time, iso8601, std11, zone, weekday
 }
 
 /// The arguments of `duplicate` (RFC 7352 §3).

@@ -1,0 +1,32 @@
+/// Sieve mail filtering (RFC 5228 and extensions): compile a script once, run it per
+/// message, get back actions. Pure: no I/O, no clock, no Foundation.
+///
+/// Public API:
+/// - `SieveScript.compile(_:capabilities:) throws(SieveError) -> SieveProgram`: lexes,
+///   parses and validates; errors carry `line:column`.
+/// - `SieveScript.parse(_:) throws(SieveError) -> [SieveSyntax.Command]`: the generic
+///   syntax tree only (for ManageSieve's CHECKSCRIPT-style syntax checks and tools).
+/// - `SieveProgram.run(on:context:) throws(SieveRuntimeError) -> SieveResult`: runs one
+///   message; on error the caller keeps the message (RFC 5228 §2.10.6).
+/// - `SieveResult`: `actions: [SieveAction]`, `implicitKeep`, `implicitKeepFlags`,
+///   `editedHeader`, `duplicateChecks`.
+/// - `SieveAction.json`: one JSON object per action, keys in a fixed order.
+/// - `SieveMessage` (header fields, body, size, envelope), `SieveRunContext`
+///   (environment items, duplicate and mailbox look-ups as closures).
+/// - `SieveCapabilities.all`: the `require` names implemented; `SieveLimits`: every bound.
+public enum SieveScript {
+    public static func compile(_ source: String, capabilities: SieveCapabilities = .all) throws(SieveError) -> SieveProgram {
+        try SieveValidator.validate(try SieveParser.parse(source), available: capabilities)
+    }
+
+    public static func parse(_ source: String) throws(SieveError) -> [SieveSyntax.Command] {
+        try SieveParser.parse(source)
+    }
+}
+
+extension SieveProgram {
+    public func run(on message: SieveMessage, context: SieveRunContext = SieveRunContext()) throws(SieveRuntimeError) -> SieveResult {
+        var interpreter = SieveInterpreter(program: self, message: message, context: context)
+        return try interpreter.run()
+    }
+}

@@ -1,0 +1,119 @@
+/// Evaluation of tests.
+extension SieveInterpreter {
+    mutating func evaluate(_ test: SieveTest, at location: SourceLocation) throws(SieveRuntimeError) -> Bool {
+        try charge(1, at: location)
+        switch test {
+        case .true: return true
+        case .false: return false
+        case .not(let inner): return !(try evaluate(inner, at: location))
+        case .allOf(let tests):
+            for inner in tests where !(try evaluate(inner, at: location)) { return false }
+            return true
+        case .anyOf(let tests):
+            for inner in tests where try evaluate(inner, at: location) { return true }
+            return false
+        case .exists(let names):
+            let present = Set(message.headerFields.map { $0.name.lowercased() })
+            return names.allSatisfy { present.contains(expand($0).lowercased()) }
+        case .size(let over, let limit):
+            return over ? UInt64(message.size) > limit : UInt64(message.size) < limit
+        case .header(let names, let index, let match):
+            let values = fields(names, index: index).map { SieveHeaderValue.comparable($0.value) }
+            return try compare(values, match, at: location)
+        case .address(let names, let part, let index, let match):
+            let addresses = fields(names, index: index).flatMap { SieveAddressList.parse(SieveHeaderValue.unfold($0.value)) }
+            return try compare(addresses.compactMap { Self.part(part, of: $0) }, match, at: location)
+        case .envelope(let parts, let part, let match):
+            var values: [String] = []
+            for name in parts.map({ expand($0).lowercased() }) {
+                let raw = name == "from" ? message.envelopeFrom : message.envelopeTo
+                // RFC 5228 §5.4: the null reverse-path is the empty string for every part.
+                if raw.isEmpty {
+                    values.append("")
+                } else if let address = SieveAddressList.parse(raw).first, let value = Self.part(part, of: address) {
+                    values.append(value)
+                }
+            }
+            return try compare(values, match, at: location)
+        case .body(let transform, let match):
+            try charge(message.body.count / 64, at: location)
+            return try compare(SieveBodyExtractor.texts(of: message, transform: transform, expand: expand), match, at: location)
+        case .string(let sources, let match):
+            // RFC 5229 §5: empty strings are not counted by :count.
+            var values = sources.map(expand)
+            if case .count = match.type { values.removeAll { $0.isEmpty } }
+            return try compare(values, match, at: location)
+        case .environment(let name, let match):
+            guard let value = context.environment[expand(name).lowercased()] else { return false }
+            return try compare([value], match, at: location)
+        case .duplicate(let duplicate):
+            return duplicateTest(duplicate)
+        case .hasFlag(let names, let match):
+            let flags = names.isEmpty ? internalFlags : names.flatMap { Self.flags(in: [variables[$0] ?? ""]) }
+            return try compare(flags, match, at: location)
+        case .mailboxExists(let names):
+            return names.allSatisfy { context.mailboxExists(expand($0)) }
+        case .ihave(let names):
+            return names.allSatisfy(program.capabilities.contains)
+        }
+    }
+
+    /// Compares values with the keys, and on success under `:matches` sets the match
+    /// variables (RFC 5229 §3.2) when the script uses variables.
+    mutating func compare(_ values: [String], _ match: SieveMatch, at location: SourceLocation) throws(SieveRuntimeError) -> Bool {
+        var cost = 0
+        let outcome = SieveMatcher.match(
+            values: values, keys: match.keys.map(expand), type: match.type, comparator: match.comparator, steps: &cost)
+        try charge(cost, at: location)
+        if outcome.matched, let captures = outcome.captures, program.requiredCapabilities.contains("variables") {
+            matchVariables = captures.map { Self.truncated($0, to: SieveLimits.maximumVariableSize) }
+        }
+        return outcome.matched
+    }
+
+    /// The fields with any of the names, in message order, narrowed by `:index`.
+    func fields(_ names: [SieveText], index: SieveHeaderIndex?) -> [SieveMessage.HeaderField] {
+        var result: [SieveMessage.HeaderField] = []
+        for name in names.map({ expand($0).lowercased() }) {
+            let named = message.headerFields.filter { $0.name.lowercased() == name }
+            if let index {
+                let position = index.fromLast ? named.count - index.position : index.position - 1
+                if named.indices.contains(position) { result.append(named[position]) }
+            } else {
+                result += named
+            }
+        }
+        return result
+    }
+
+    /// The address part a test compares; `nil` when the address has none (RFC 5233 §4:
+    /// an address without a separator has no detail).
+    static func part(_ part: SieveAddressPart, of address: SieveAddressList.Address) -> String? {
+        switch part {
+        case .all: return address.full
+        case .localpart: return address.localPart
+        case .domain: return address.domain ?? ""
+        case .user:
+            return String(address.localPart.prefix { $0 != SieveLimits.subaddressSeparator })
+        case .detail:
+            guard let separator = address.localPart.firstIndex(of: SieveLimits.subaddressSeparator) else { return nil }
+            return String(address.localPart[address.localPart.index(after: separator)...])
+        }
+    }
+
+    // RFC 7352 §3: the ID is the Message-ID unless :header or :uniqueid says otherwise;
+    // a message without one is never a duplicate.
+    private mutating func duplicateTest(_ duplicate: SieveDuplicateTest) -> Bool {
+        let uniqueID: String?
+        switch duplicate.source {
+        case .messageID: uniqueID = fields([SieveText(literal: "message-id")], index: nil).first.map { SieveHeaderValue.unfold($0.value) }
+        case .header(let name): uniqueID = fields([name], index: nil).first.map { SieveHeaderValue.unfold($0.value) }
+        case .uniqueID(let value): uniqueID = expand(value)
+        }
+        guard let uniqueID, !uniqueID.isEmpty else { return false }
+        let check = SieveDuplicateCheck(
+            handle: duplicate.handle.map(expand) ?? "", uniqueID: uniqueID, seconds: duplicate.seconds, last: duplicate.last)
+        duplicateChecks.append(check)
+        return context.isDuplicate(check)
+    }
+}

@@ -1,0 +1,63 @@
+/// The message a script runs against: its header fields in order, its body, its size
+/// and its envelope.
+public struct SieveMessage: Sendable {
+    /// One header field; `value` is as received after the colon, folding included.
+    public struct HeaderField: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public var headerFields: [HeaderField]
+    /// The body bytes after the blank line, as received.
+    public var body: [UInt8]
+    /// The size the `size` test compares, in octets (RFC 5228 §5.9).
+    public var size: Int
+    /// The SMTP MAIL FROM address without angle brackets; empty for the null sender.
+    public var envelopeFrom: String
+    /// The RCPT TO address this delivery is for.
+    public var envelopeTo: String
+
+    public init(headerFields: [HeaderField], body: [UInt8], size: Int, envelopeFrom: String, envelopeTo: String) {
+        self.headerFields = headerFields
+        self.body = body
+        self.size = size
+        self.envelopeFrom = envelopeFrom
+        self.envelopeTo = envelopeTo
+    }
+
+    /// Splits a whole message (CRLF or LF line ends) into header fields and body.
+    public init(parsing bytes: [UInt8], envelopeFrom: String = "", envelopeTo: String = "") {
+        let (fields, bodyStart) = Self.headerFields(of: bytes)
+        self.init(
+            headerFields: fields, body: Array(bytes[bodyStart...]), size: bytes.count, envelopeFrom: envelopeFrom,
+            envelopeTo: envelopeTo)
+    }
+
+    /// The fields of a header block and the offset where the body begins.
+    // field = field-name ":" unstructured CRLF; a line starting with WSP continues a field.
+    static func headerFields(of bytes: [UInt8]) -> ([HeaderField], Int) {
+        var fields: [HeaderField] = []
+        var offset = 0
+        while offset < bytes.count {
+            var end = offset
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            let next = min(end + 1, bytes.count)
+            var line = bytes[offset..<end]
+            if line.last == 0x0D { line = line.dropLast() }
+            if line.isEmpty { return (fields, next) }
+            if line.first == 0x20 || line.first == 0x09, !fields.isEmpty {
+                fields[fields.count - 1].value += "\r\n" + String(decoding: line, as: UTF8.self)
+            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let name = String(decoding: line[..<colon], as: UTF8.self).trimmingWhiteSpace()
+                fields.append(HeaderField(name: name, value: String(decoding: line[(colon + 1)...], as: UTF8.self)))
+            }
+            offset = next
+        }
+        return (fields, bytes.count)
+    }
+}

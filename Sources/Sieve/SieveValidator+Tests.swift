@@ -1,0 +1,209 @@
+/// Validation of tests and of the match arguments they share.
+extension SieveValidator {
+    mutating func test(_ test: SieveSyntax.Test) throws(SieveError) -> SieveTest {
+        let name = test.name.lowercased()
+        let at = test.location
+        let arguments = test.arguments.arguments
+        switch name {
+        case "true", "false":
+            try noTests(test.arguments, of: name, at: at)
+            try SieveArgumentReader(arguments, of: name, at: at, shapes: [:]).finish()
+            return name == "true" ? .true : .false
+        case "not":
+            guard arguments.isEmpty, test.arguments.tests.count == 1, !test.arguments.testsAreList else {
+                throw SieveError(location: at, message: "'not' needs exactly one test")
+            }
+            return .not(try self.test(test.arguments.tests[0]))
+        case "allof", "anyof":
+            guard arguments.isEmpty, test.arguments.testsAreList else {
+                throw SieveError(location: at, message: "'\(name)' needs a test list in parentheses")
+            }
+            var tests: [SieveTest] = []
+            for inner in test.arguments.tests { tests.append(try self.test(inner)) }
+            return name == "allof" ? .allOf(tests) : .anyOf(tests)
+        default:
+            try noTests(test.arguments, of: name, at: at)
+            return try simpleTest(name, arguments, at: at)
+        }
+    }
+
+    private mutating func simpleTest(_ name: String, _ arguments: [SieveSyntax.Argument], at: SourceLocation) throws(SieveError)
+        -> SieveTest
+    {
+        switch name {
+        case "exists", "mailboxexists":
+            if name == "mailboxexists" { try need("mailbox", for: "'mailboxexists'", at: at) }
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: [:])
+            let (names, location) = try reader.stringList(name == "exists" ? "header names" : "mailbox names")
+            try reader.finish()
+            return name == "exists" ? .exists(try texts(names, at: location)) : .mailboxExists(try texts(names, at: location))
+        case "size":
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: ["over": .flag, "under": .flag])
+            guard let comparison = try reader.oneOf(["over", "under"], what: "of ':over' and ':under'") else {
+                throw SieveError(location: at, message: "'size' needs ':over' or ':under'")
+            }
+            let limit = try reader.number("limit")
+            try reader.finish()
+            return .size(over: comparison.name == "over", limit: limit)
+        case "header":
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: matchShapes().merging(indexShapes()) { a, _ in a })
+            let index = try headerIndex(reader, always: false)
+            let (names, location) = try reader.stringList("header names")
+            let match = try self.match(&reader, keysWhat: "keys")
+            try reader.finish()
+            return .header(names: try texts(names, at: location), index: index, match: match)
+        case "address", "envelope":
+            if name == "envelope" { try need("envelope", for: "'envelope'", at: at) }
+            var shapes = matchShapes().merging(addressPartShapes()) { a, _ in a }
+            if name == "address" { shapes.merge(indexShapes()) { a, _ in a } }
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: shapes)
+            let part = try addressPart(reader)
+            let index = try headerIndex(reader, always: false)
+            let (names, location) = try reader.stringList(name == "address" ? "header names" : "envelope parts")
+            let match = try self.match(&reader, keysWhat: "keys")
+            try reader.finish()
+            if name == "envelope" {
+                for part in names where !["from", "to"].contains(part.lowercased()) {
+                    throw SieveError(location: location, message: "unknown envelope part '\(part)'")
+                }
+                return .envelope(parts: try texts(names, at: location), part: part, match: match)
+            }
+            return .address(names: try texts(names, at: location), part: part, index: index, match: match)
+        case "body":
+            try need("body", for: "'body'", at: at)
+            var shapes = matchShapes()
+            shapes.merge(["raw": .flag, "content": .stringList, "text": .flag]) { a, _ in a }
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: shapes)
+            let transformTag = try reader.oneOf(["raw", "content", "text"], what: "body transform")
+            let match = try self.match(&reader, keysWhat: "keys")
+            try reader.finish()
+            var transform = SieveBodyTransform.text
+            if transformTag?.name == "raw" { transform = .raw }
+            if let parameter = transformTag?.parameter, case .strings(let types, _) = parameter.value {
+                transform = .content(try texts(types, at: parameter.location))
+            }
+            return .body(transform, match: match)
+        case "string":
+            try need("variables", for: "'string'", at: at)
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: matchShapes())
+            let (sources, location) = try reader.stringList("source")
+            let match = try self.match(&reader, keysWhat: "keys")
+            try reader.finish()
+            return .string(sources: try texts(sources, at: location), match: match)
+        case "environment":
+            try need("environment", for: "'environment'", at: at)
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: matchShapes())
+            let (item, location) = try reader.string("name")
+            let match = try self.match(&reader, keysWhat: "keys")
+            try reader.finish()
+            return .environment(name: try text(item, at: location), match: match)
+        case "duplicate":
+            return try duplicateTest(arguments, at: at)
+        case "hasflag":
+            try need("imap4flags", for: "'hasflag'", at: at)
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: matchShapes())
+            var variables: [String] = []
+            if reader.remainingPositional == 2 {
+                let (names, location) = try reader.stringList("variable names")
+                for raw in names {
+                    guard SieveText.isVariableName(raw) else {
+                        throw SieveError(location: location, message: "invalid variable name '\(raw)'")
+                    }
+                    variables.append(raw.lowercased())
+                }
+            }
+            let match = try self.match(&reader, keysWhat: "flags")
+            try reader.finish()
+            return .hasFlag(variables: variables, match: match)
+        case "ihave":
+            try need("ihave", for: "'ihave'", at: at)
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: [:])
+            let (names, location) = try reader.stringList("capabilities")
+            try reader.finish()
+            var constants: [String] = []
+            for raw in names { constants.append(try constant(raw, at: location)) }
+            return .ihave(constants)
+        default:
+            throw SieveError(location: at, message: "unknown test '\(name)'")
+        }
+    }
+
+    // MARK: - Match arguments
+
+    /// The tags for `[COMPARATOR] [MATCH-TYPE]` under the required capabilities.
+    func matchShapes() -> [String: SieveArgumentReader.TagShape] {
+        var shapes: [String: SieveArgumentReader.TagShape] = ["comparator": .string, "is": .flag, "contains": .flag, "matches": .flag]
+        if required.contains("relational") {
+            shapes["count"] = .string
+            shapes["value"] = .string
+        }
+        return shapes
+    }
+
+    func indexShapes() -> [String: SieveArgumentReader.TagShape] {
+        required.contains("index") ? ["index": .number, "last": .flag] : [:]
+    }
+
+    private func addressPartShapes() -> [String: SieveArgumentReader.TagShape] {
+        var shapes: [String: SieveArgumentReader.TagShape] = ["all": .flag, "localpart": .flag, "domain": .flag]
+        if required.contains("subaddress") {
+            shapes["user"] = .flag
+            shapes["detail"] = .flag
+        }
+        return shapes
+    }
+
+    private func addressPart(_ reader: SieveArgumentReader) throws(SieveError) -> SieveAddressPart {
+        let tag = try reader.oneOf(["all", "localpart", "domain", "user", "detail"], what: "address part")
+        return tag.flatMap { SieveAddressPart(rawValue: $0.name) } ?? .all
+    }
+
+    /// `:index <fieldno>` and `:last` (RFC 5260 §6); `always` for deleteheader, where
+    /// the tags belong to editheader itself (RFC 5293 §5).
+    func headerIndex(_ reader: SieveArgumentReader, always: Bool) throws(SieveError) -> SieveHeaderIndex? {
+        guard let tag = reader.tags["index"] else {
+            if let last = reader.tags["last"] {
+                throw SieveError(location: last.location, message: "':last' needs ':index'")
+            }
+            return nil
+        }
+        guard case .number(let position) = tag.parameter?.value, position > 0 else {
+            throw SieveError(location: tag.location, message: "':index' must be at least 1")
+        }
+        return SieveHeaderIndex(position: Int(clamping: position), fromLast: reader.flag("last"))
+    }
+
+    /// `[COMPARATOR] [MATCH-TYPE]` and the key list that follows as the next positional argument.
+    func match(_ reader: inout SieveArgumentReader, keysWhat: String) throws(SieveError) -> SieveMatch {
+        var comparator = SieveComparator.asciiCasemap
+        if let tag = reader.tags["comparator"], let parameter = tag.parameter, case .strings(let names, _) = parameter.value {
+            guard let known = SieveComparator(rawValue: names[0].lowercased()) else {
+                throw SieveError(location: parameter.location, message: "unknown comparator '\(names[0])'")
+            }
+            if let capability = known.capability {
+                try need(capability, for: "comparator '\(known.rawValue)'", at: parameter.location)
+            }
+            comparator = known
+        }
+        var type = SieveMatchType.is
+        if let tag = try reader.oneOf(["is", "contains", "matches", "count", "value"], what: "match type") {
+            switch tag.name {
+            case "contains": type = .contains
+            case "matches": type = .matches
+            case "count", "value":
+                guard let parameter = tag.parameter, case .strings(let names, _) = parameter.value,
+                    let relation = SieveRelation(rawValue: names[0].lowercased())
+                else {
+                    throw SieveError(location: tag.location, message: "':\(tag.name)' needs one of gt, ge, lt, le, eq, ne")
+                }
+                type = tag.name == "count" ? .count(relation) : .value(relation)
+            default: type = .is
+            }
+            if !comparator.supportsSubstrings, tag.name == "contains" || tag.name == "matches" {
+                throw SieveError(location: tag.location, message: "comparator '\(comparator.rawValue)' does not support ':\(tag.name)'")
+            }
+        }
+        let (keys, location) = try reader.stringList(keysWhat)
+        return SieveMatch(type: type, comparator: comparator, keys: try texts(keys, at: location))
+    }
+}
