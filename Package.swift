@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "PopstoreOperations",
-            dependencies: ["PopstoreCore", "PopstoreStore", "MailMessage", "SASL"]
+            dependencies: ["PopstoreCore", "PopstoreStore", "MailMessage", "SASL", "Sieve"]
         ),
         .target(
             name: "PopstoreServer",
@@ -73,7 +73,7 @@ let package = Package(
             dependencies: [
                 "PopstoreCore", "PopstoreStore", "MailMessage",
                 "PopstoreOperations",
-                "PopstoreServer",
+                "PopstoreServer", "Sieve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

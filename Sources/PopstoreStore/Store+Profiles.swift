@@ -75,6 +75,7 @@ extension Store {
         try DurableFile.create(newFile, with: try JSONFile.encode(profile), what: "account \(new)")
         try DurableFile.remove(layout.profileFile(old))
         try? DurableFile.remove(layout.profileLock(old))
+        try moveSieveScripts(from: old, to: new)
         profile.renamedFrom = nil
         try DurableFile.replace(newFile, with: try JSONFile.encode(profile))
     }
@@ -101,6 +102,7 @@ extension Store {
         }
         try DurableFile.remove(layout.profileFile(id))
         try? DurableFile.remove(layout.profileLock(id))
+        try? removeSieveScripts(id)
         try removeTree(trash)
     }
 

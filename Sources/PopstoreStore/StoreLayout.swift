@@ -13,6 +13,8 @@ import PopstoreCore
 /// ROOT/groups/<key>.json                 one management group
 /// ROOT/domains/<key>.json                one user domain and its DEFAULT template
 /// ROOT/forward/ab/cd/<key>.json          one forwarding entry
+/// ROOT/sieve/ab/cd/<key>.json            an account's Sieve scripts (AccountScripts)
+/// ROOT/sieve/ab/cd/<key>.memory.json     what its scripts remember (vacation, duplicate)
 /// VOLUME/tmp/                            deliveries in progress
 /// VOLUME/drop/ab/cd/<maildrop id>/       one maildrop: an entry per message
 /// VOLUME/trash/                          maildrops of removed accounts, being deleted
@@ -53,6 +55,11 @@ public struct StoreLayout: Sendable {
     var groupsDirectory: String { "\(root)/groups" }
     var domainsDirectory: String { "\(root)/domains" }
     var forwardDirectory: String { "\(root)/forward" }
+    var sieveDirectory: String { "\(root)/sieve" }
+
+    func sieveFile(_ id: AccountID, suffix: String = ".json") -> String {
+        "\(sieveDirectory)/\(StoreLayout.fanned(StoreLayout.key("sieve:" + id.address)))\(suffix)"
+    }
 
     func profileFile(_ id: AccountID) -> String {
         "\(profilesDirectory)/\(StoreLayout.fanned(StoreLayout.key(id.address))).json"

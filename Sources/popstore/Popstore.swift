@@ -16,7 +16,7 @@ struct Popstore: ParsableCommand {
         subcommands: [
             InitCommand.self, AccountCommand.self, GroupCommand.self, DomainCommand.self, ForwardCommand.self,
             MessageCommand.self, StoreCommand.self, PasswdCommand.self, ServeCommand.self, ConfigCommand.self, DeliverCommand.self,
-            QueueCommand.self,
+            QueueCommand.self, SieveCommand.self,
         ])
 
     /// Every error is one `error:` line and a non-zero status, usage mistakes included;
