@@ -40,15 +40,24 @@ public final class InboundDelivery {
         case accepted(id: String)
         /// Refused for good reason: `.unknown`, `.disabled`, `.overQuota` or `.loop`.
         case refused(MailRouting.Verdict)
+        /// Refused by the account's Sieve script (`reject`, `ereject`), with its reason.
+        case rejected(reason: String)
         /// Nothing of it is durable; the MTA should try again.
         case failed(PopstoreError)
     }
 
-    private let store: Store
-    private let envelope: MessageEnvelope
-    private let recipients: [Recipient]
-    private let trace: TraceFields
-    private var transaction: DeliveryTransaction?
+    let store: Store
+    let envelope: MessageEnvelope
+    let recipients: [Recipient]
+    let trace: TraceFields
+    var transaction: DeliveryTransaction?
+    /// The accounts' active Sieve scripts, and the message as they see it (its first
+    /// ``sieveMessageLimit`` octets) with its whole size.
+    var filters: [AccountID: SieveFilter] = [:]
+    var retained: [UInt8] = []
+    var size = 0
+    /// Octets of the trace fields at the top of the stored copy.
+    var traceLength = 0
     /// One queue submission per recipient reached by forwarding, by recipient index.
     private var forwards: [Int: OutboundSubmission] = [:]
     /// The start of the message, up to the end of its header, for the loop guard.
@@ -70,7 +79,12 @@ public final class InboundDelivery {
                 transaction = opened
                 var fields = trace
                 fields.id = opened.uid
-                try opened.append(fields.bytes)
+                let bytes = fields.bytes
+                traceLength = bytes.count
+                try opened.append(bytes)
+                for account in accounts where filters[account] == nil {
+                    if let filter = SieveFilter.load(store, account) { filters[account] = filter }
+                }
             }
             for (index, recipient) in recipients.enumerated() where !recipient.route.forwardedBy.isEmpty {
                 let submission = try store.outboundQueue.submit(
@@ -93,6 +107,10 @@ public final class InboundDelivery {
     /// Adds raw message octets (any line ends).
     public func append(_ chunk: [UInt8]) throws(PopstoreError) {
         if !forwards.isEmpty && !headerComplete { collectHeader(chunk) }
+        size += chunk.count
+        if !filters.isEmpty && retained.count < Self.sieveMessageLimit {
+            retained.append(contentsOf: chunk.prefix(Self.sieveMessageLimit - retained.count))
+        }
         do {
             try transaction?.append(chunk)
             for submission in forwards.values { try submission.append(chunk) }
@@ -125,16 +143,23 @@ public final class InboundDelivery {
         var outcomes = [Outcome?](repeating: nil, count: recipients.count)
         for index in looping { outcomes[index] = .refused(.loop) }
 
-        // The accounts' copies.
+        // The accounts' copies, after their Sieve scripts decided.
         var stored: [AccountID: DeliveryOutcome] = [:]
         let accounts = recipients.indices.filter { !looping.contains($0) }.flatMap { recipients[$0].route.accounts }
+        let decisions = filter(accounts)
         if let transaction {
             if accounts.isEmpty {
                 transaction.abort()
             } else {
                 do {
-                    let results = try transaction.commit(to: accounts)
-                    for (account, result) in zip(accounts, results) { stored[account] = result }
+                    try transaction.seal()
+                    for (account, failure) in performSieveActions(decisions) { stored[account] = .failed(failure) }
+                    let keepers = accounts.filter { decisions[$0]?.keep ?? true }
+                    let seen = Set(accounts.filter { decisions[$0]?.seen ?? false })
+                    let results = try transaction.commit(to: keepers, retrieved: seen)
+                    for (account, result) in zip(keepers, results) where stored[account] == nil { stored[account] = result }
+                    // Discarded, redirected or rejected: done, nothing to store.
+                    for account in accounts where stored[account] == nil { stored[account] = .stored(uid: transaction.uid) }
                 } catch {
                     for account in accounts { stored[account] = .failed(error) }
                 }
@@ -142,6 +167,11 @@ public final class InboundDelivery {
         }
 
         for (index, recipient) in recipients.enumerated() where outcomes[index] == nil {
+            if let reason = rejection(of: recipient, decisions: decisions) {
+                outcomes[index] = .rejected(reason: reason)
+                forwards[index]?.abort()
+                continue
+            }
             let results = recipient.route.accounts.map { stored[$0] ?? .failed(.temporary("not stored")) }
             guard let submission = forwards[index] else {
                 outcomes[index] = Self.outcome(of: results, queued: nil, uid: transaction?.uid)
@@ -176,6 +206,7 @@ public final class InboundDelivery {
         for submission in forwards.values { submission.abort() }
         forwards = [:]
         transaction = nil
+        recordSieveOutcomes(decisions, stored: stored)
         return outcomes.map { $0 ?? .failed(.temporary("not delivered")) }
     }
 

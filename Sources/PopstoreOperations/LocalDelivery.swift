@@ -20,6 +20,8 @@ public struct LocalDelivery: Sendable {
         /// Refused by the routing rule (unknown, foreign domain, DISMAIL, over quota, loop, temporary).
         case refused(MailRouting.Verdict)
         case tooLarge
+        /// Refused by the account's Sieve script, with its reason.
+        case rejected(String)
         case failed(PopstoreError)
     }
 
@@ -63,6 +65,7 @@ public struct LocalDelivery: Sendable {
                 switch outcome {
                 case .accepted(let id): .stored(uid: id)
                 case .refused(let verdict): .refused(verdict)
+                case .rejected(let reason): .rejected(reason)
                 case .failed(let error): .failed(error)
                 }
             }

@@ -23,6 +23,8 @@ public final class DeliveryTransaction {
     private var tmpFiles: [(volume: String, fd: Int32, path: String)] = []
     private var rawSize = 0
     private var finished = false
+    /// Set once the message is complete and durable in its tmp files (``seal()``).
+    private var sealed: (entry: MaildropEntryName, storedSize: Int)?
     /// Largest raw message accepted, in octets.
     public let maximumSize: Int
 
@@ -41,7 +43,7 @@ public final class DeliveryTransaction {
             for name in volumes {
                 let volume = try store.volumeLayout(named: name)
                 let path = "\(volume.tmpDirectory)/\(uid)"
-                let fd = try Posix.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o640)
+                let fd = try Posix.open(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o640)
                 _ = FileLock.tryLock(descriptor: fd)
                 tmpFiles.append((name, fd, path))
             }
@@ -75,13 +77,11 @@ public final class DeliveryTransaction {
         }
     }
 
-    /// Makes the message durable and gives it to each recipient; one outcome each, in order.
-    ///
-    /// Two group commits (SyncGroup) with every concurrent delivery on the volume: the
-    /// first makes the message file durable before any maildrop names it, the second
-    /// makes the names (and the usage counters) durable before anyone is told.
-    public func commit(to recipients: [AccountID]) throws(PopstoreError) -> [DeliveryOutcome] {
-        precondition(!finished, "commit after commit or abort")
+    /// Ends the message and makes it durable in its tmp files (the first group commit),
+    /// so it can be read back (``readStoredForm(from:_:)``) before anyone gets it.
+    public func seal() throws(PopstoreError) {
+        precondition(!finished, "seal after commit or abort")
+        guard sealed == nil else { return }
         let (tail, pop3) = writer.finish()
         try write(tail)
         let metadata = StoredMessageMetadata(uid: uid, envelope: envelope, pop3: pop3)
@@ -94,13 +94,50 @@ public final class DeliveryTransaction {
             abort()
             throw Store.classify(error)
         }
-        let entry = MaildropEntryName(
-            arrivalMicros: Int64((envelope.arrival.timeIntervalSince1970 * 1_000_000).rounded()), uid: uid,
-            size: Int64(pop3.downloadSize))
+        sealed = (
+            MaildropEntryName(
+                arrivalMicros: Int64((envelope.arrival.timeIntervalSince1970 * 1_000_000).rounded()), uid: uid,
+                size: Int64(pop3.downloadSize)),
+            pop3.storedSize
+        )
+    }
+
+    /// Octets of the sealed message in POP3 form (which is SMTP's DATA form: CRLF lines,
+    /// dot-stuffed), from `offset` to its end, in bounded chunks.
+    public func readStoredForm(from offset: Int, _ body: ([UInt8]) throws(PopstoreError) -> Void) throws(PopstoreError) {
+        guard let sealed, let file = tmpFiles.first else { preconditionFailure("read before seal") }
+        var position = offset
+        while position < sealed.storedSize {
+            let count = min(Self.readChunk, sealed.storedSize - position)
+            let chunk: [UInt8]
+            do { chunk = try Posix.pread(file.fd, count: count, offset: Int64(position), path: file.path) } catch {
+                throw error.popstoreError
+            }
+            guard !chunk.isEmpty else { throw .temporary("the message file ended early") }
+            try body(chunk)
+            position += chunk.count
+        }
+    }
+
+    /// Octets read back at a time: a few network writes' worth.
+    static let readChunk = 64 * 1024
+
+    /// Makes the message durable and gives it to each recipient; one outcome each, in order.
+    /// `retrieved` recipients get it marked retrieved (a Sieve `\Seen` flag).
+    ///
+    /// Two group commits (SyncGroup) with every concurrent delivery on the volume: the
+    /// first makes the message file durable before any maildrop names it (``seal()``), the
+    /// second makes the names (and the usage counters) durable before anyone is told.
+    public func commit(to recipients: [AccountID], retrieved: Set<AccountID> = []) throws(PopstoreError) -> [DeliveryOutcome] {
+        precondition(!finished, "commit after commit or abort")
+        try seal()
+        guard let (entry, _) = sealed else { preconditionFailure("sealed") }
         var done: [AccountID: DeliveryOutcome] = [:]
         var linked: [(recipient: AccountID, maildrop: Maildrop, volume: String)] = []
         for recipient in recipients where done[recipient] == nil {
-            switch link(to: recipient, entry: entry) {
+            var named = entry
+            named.retrieved = retrieved.contains(recipient)
+            switch link(to: recipient, entry: named) {
             case .success(let placed):
                 linked.append((recipient, placed.maildrop, placed.volume))
                 done[recipient] = .stored(uid: uid)
@@ -121,7 +158,9 @@ public final class DeliveryTransaction {
             guard let failure else { continue }
             // Not known durable: take the names back so the sender's retry cannot duplicate them.
             for placed in here {
-                unlink(entry, from: placed.maildrop)
+                var named = entry
+                named.retrieved = retrieved.contains(placed.recipient)
+                unlink(named, from: placed.maildrop)
                 done[placed.recipient] = .failed(failure)
             }
         }

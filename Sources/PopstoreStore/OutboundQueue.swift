@@ -179,6 +179,13 @@ public final class OutboundSubmission {
         try write(writer.append(chunk))
     }
 
+    /// Adds octets already in DATA form (CRLF lines, dot-stuffed), as a stored copy is.
+    public func appendDataForm(_ bytes: [UInt8]) throws(PopstoreError) {
+        precondition(fd >= 0, "append after commit or abort")
+        if !eightBit { eightBit = bytes.contains { $0 >= 0x80 } }
+        try write(bytes)
+    }
+
     private func write(_ bytes: [UInt8]) throws(PopstoreError) {
         guard !bytes.isEmpty else { return }
         do { try Posix.writeAll(fd, bytes, path: path) } catch {

@@ -12,7 +12,7 @@ import PopstoreCore
 public final class Store: Sendable {
     public let layout: StoreLayout
     public let settings: StoreSettings
-    let clock: WallClock
+    public let clock: WallClock
     /// Called at each step of a delivery; tests use it to inject a failure or a crash.
     let deliveryProbe: (@Sendable (DeliveryStep) throws -> Void)?
     /// Group commit per volume, shared by every delivery through this store object.

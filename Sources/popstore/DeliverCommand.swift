@@ -38,6 +38,7 @@ struct DeliverCommand: ParsableCommand {
     static let exOK: Int32 = 0
     static let exDataErr: Int32 = 65
     static let exUnavailable: Int32 = 69
+    static let exNoPerm: Int32 = 77
     static let exNoUser: Int32 = 67
     static let exNoHost: Int32 = 68
     static let exCantCreat: Int32 = 73
@@ -88,6 +89,7 @@ struct DeliverCommand: ParsableCommand {
         case .refused(.loop): return (exUnavailable, "mail forwarding loop")
         case .refused(.temporary): return (exTempFail, "temporary failure; try again later")
         case .tooLarge: return (exDataErr, "message too big for this system")
+        case .rejected(let reason): return (exNoPerm, "rejected: \(String(reason.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) }))")
         case .failed(let error): return (exTempFail, "temporary failure: \(error.message)")
         }
     }

@@ -124,3 +124,23 @@ struct InboundDeliveryTests {
         #expect(org.files(under: "\(org.root)/queue").isEmpty)
     }
 }
+
+/// Sieve at delivery, in process.
+struct InboundDeliverySieveTests {
+    @Test func aRedirectIsQueuedWithoutReturnPath() throws {
+        let org = try Organisation.make()
+        try org.administrator.putSieveScript(of: "eastrep", named: "r", source: "redirect \"x@elsewhere.net\";", activate: true)
+        guard case .deliver(let route) = MailRouting(store: org.store).route("eastrep@example.com") else { return }
+        let delivery = try InboundDelivery(
+            store: org.store, envelope: MessageEnvelope(sender: "a@b.test", recipients: [], arrival: Date()),
+            recipients: [.init(address: "eastrep@example.com", route: route)],
+            trace: TraceFields(sender: "a@b.test", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0))
+        try delivery.append(Array("Subject: s\r\n\r\nbody\r\n".utf8))
+        let outcomes = delivery.commit()
+        #expect(outcomes.count == 1)
+        if case .accepted = outcomes[0] {} else { Issue.record("outcome: \(outcomes)") }
+        let queued = try org.store.outboundQueue.messages()
+        #expect(queued.map(\.recipients.first?.address) == ["x@elsewhere.net"])
+        #expect(try org.administrator.messages(of: "eastrep").isEmpty)
+    }
+}

@@ -29,8 +29,16 @@ enum DeliveryReplies {
         case .accepted(let id): return SMTPReply(250, "2.0.0", "Delivered, id \(id)")
         case .refused(let verdict):
             return refusal(verdict, overQuotaIsTemporary: overQuotaIsTemporary) ?? SMTPReply(550, "5.1.1", "No such user here")
+        case .rejected(let reason): return rejection(reason)
         case .failed(let error): return storeFailure(error)
         }
+    }
+
+    /// A Sieve `reject`/`ereject` said in the protocol (RFC 5429 §2.1): 550 5.7.1 and the
+    /// script's reason, one line, cleaned.
+    static func rejection(_ reason: String) -> SMTPReply {
+        let line = String(String.UnicodeScalarView(reason.unicodeScalars.prefix(400).map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        return SMTPReply(550, "5.7.1", line.isEmpty ? "Rejected by the recipient's filter" : line)
     }
 
     /// A store failure never bounces mail: the MTA keeps it and tries again.
