@@ -93,11 +93,12 @@ extension InboundDelivery {
         let own = [account.address, envelopeRecipient(of: account)] + vacation.addresses
         guard VacationReply.shouldReply(to: envelope.sender, header: message.headerFields, ownAddresses: own) else { return }
         let key = VacationReply.memoryKey(vacation, sender: envelope.sender)
-        let due = (try? store.withSieveMemory(account) { (memory) -> Bool in
-            guard !memory.remembers(key, at: now) else { return false }
-            memory.remember(key, until: now.addingTimeInterval(Double(VacationReply.period(vacation))))
-            return true
-        }) ?? false
+        let due =
+            (try? store.withSieveMemory(account) { (memory) -> Bool in
+                guard !memory.remembers(key, at: now) else { return false }
+                memory.remember(key, until: now.addingTimeInterval(Double(VacationReply.period(vacation))))
+                return true
+            }) ?? false
         guard due else { return }
         let reply = VacationReply.compose(
             vacation, to: envelope.sender, account: account, original: message.headerFields, host: trace.host, now: now)

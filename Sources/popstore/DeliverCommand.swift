@@ -89,7 +89,8 @@ struct DeliverCommand: ParsableCommand {
         case .refused(.loop): return (exUnavailable, "mail forwarding loop")
         case .refused(.temporary): return (exTempFail, "temporary failure; try again later")
         case .tooLarge: return (exDataErr, "message too big for this system")
-        case .rejected(let reason): return (exNoPerm, "rejected: \(String(reason.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) }))")
+        case .rejected(let reason):
+            return (exNoPerm, "rejected: \(String(reason.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) }))")
         case .failed(let error): return (exTempFail, "temporary failure: \(error.message)")
         }
     }

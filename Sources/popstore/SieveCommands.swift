@@ -93,7 +93,8 @@ struct SieveCommand: ParsableCommand {
     }
 
     struct Put: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a script for an account (it must compile); - reads standard input.")
+        static let configuration = CommandConfiguration(
+            abstract: "Store a script for an account (it must compile); - reads standard input.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var caller: CallerOptions
         @Argument var account: String

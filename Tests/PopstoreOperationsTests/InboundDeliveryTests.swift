@@ -134,7 +134,8 @@ struct InboundDeliverySieveTests {
         let delivery = try InboundDelivery(
             store: org.store, envelope: MessageEnvelope(sender: "a@b.test", recipients: [], arrival: Date()),
             recipients: [.init(address: "eastrep@example.com", route: route)],
-            trace: TraceFields(sender: "a@b.test", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0))
+            trace: TraceFields(
+                sender: "a@b.test", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0))
         try delivery.append(Array("Subject: s\r\n\r\nbody\r\n".utf8))
         let outcomes = delivery.commit()
         #expect(outcomes.count == 1)

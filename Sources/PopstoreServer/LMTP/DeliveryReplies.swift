@@ -37,7 +37,8 @@ enum DeliveryReplies {
     /// A Sieve `reject`/`ereject` said in the protocol (RFC 5429 §2.1): 550 5.7.1 and the
     /// script's reason, one line, cleaned.
     static func rejection(_ reason: String) -> SMTPReply {
-        let line = String(String.UnicodeScalarView(reason.unicodeScalars.prefix(400).map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let line = String(
+            String.UnicodeScalarView(reason.unicodeScalars.prefix(400).map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         return SMTPReply(550, "5.7.1", line.isEmpty ? "Rejected by the recipient's filter" : line)
     }
 
