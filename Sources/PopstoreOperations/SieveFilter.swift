@@ -70,14 +70,21 @@ struct SieveFilter {
         return decision
     }
 
-    /// The run's environment (RFC 5183) at delivery.
+    /// The run's environment (RFC 5183) at delivery, the time (RFC 5260), the account's
+    /// own scripts for `include :personal` (RFC 6609; this store has no global scripts).
     static func context(store: Store, account: AccountID, host: String, now: Date) -> SieveRunContext {
-        SieveRunContext(
+        let offset = TimeZone.current.secondsFromGMT(for: now) / 60
+        return SieveRunContext(
             environment: [
                 "domain": account.domain.value, "host": host, "location": "MDA", "name": "Popstore", "phase": "during",
             ],
+            now: SieveTimestamp(secondsSince1970: Int64(now.timeIntervalSince1970), utcOffsetMinutes: offset),
             isDuplicate: { check in
                 (try? store.withSieveMemory(account) { memory in memory.remembers(duplicateKey(check), at: now) }) ?? false
+            },
+            loadScript: { name, location in
+                guard location == .personal else { return nil }
+                return (try? store.sieveScripts(account))?.script(named: name)?.source
             })
     }
 

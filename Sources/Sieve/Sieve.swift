@@ -12,7 +12,10 @@
 ///   `editedHeader`, `duplicateChecks`.
 /// - `SieveAction.json`: one JSON object per action, keys in a fixed order.
 /// - `SieveMessage` (header fields, body, size, envelope), `SieveRunContext`
-///   (environment items, duplicate and mailbox look-ups as closures).
+///   (environment items, duplicate and mailbox look-ups and the `include` script loader
+///   as closures, and `now`, a `SieveTimestamp` for `date`/`currentdate`).
+/// - `SieveTestsuite.run(_:host:)`: runs a Pigeonhole `vnd.dovecot.testsuite` file (for
+///   tests only; the capability is not in `SieveCapabilities.all`).
 /// - `SieveCapabilities.all`: the `require` names implemented; `SieveLimits`: every bound.
 public enum SieveScript {
     public static func compile(_ source: String, capabilities: SieveCapabilities = .all) throws(SieveError) -> SieveProgram {

@@ -23,7 +23,7 @@ public struct SieveCapabilities: Sendable, Hashable {
         "comparator-i;octet", "comparator-i;ascii-casemap", "comparator-i;ascii-numeric",
         "reject", "ereject", "vacation", "vacation-seconds", "subaddress", "copy", "relational",
         "body", "variables", "index", "editheader", "duplicate", "environment", "ihave",
-        "imap4flags", "mailbox",
+        "imap4flags", "mailbox", "date", "regex", "include",
     ]
 
     /// Space-separated, as the ManageSieve `SIEVE` capability shows it.

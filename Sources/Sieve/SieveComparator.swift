@@ -93,6 +93,8 @@ enum SieveMatchType: Sendable {
     case matches
     case count(SieveRelation)
     case value(SieveRelation)
+    /// `:regex` (draft-ietf-sieve-regex, as Pigeonhole implements it).
+    case regex
 }
 
 /// A test's match type, comparator and keys.

@@ -52,9 +52,16 @@ extension SieveInterpreter {
             let flags = names.isEmpty ? internalFlags : names.flatMap { Self.flags(in: [variables[$0] ?? ""]) }
             return try compare(flags, match, at: location)
         case .mailboxExists(let names):
-            return names.allSatisfy { context.mailboxExists(expand($0)) }
+            return names.allSatisfy { name in
+                let mailbox = expand(name)
+                return testsuite?.mailboxes[mailbox] != nil || context.mailboxExists(mailbox)
+            }
         case .ihave(let names):
             return names.allSatisfy(program.capabilities.contains)
+        case .date(let date):
+            return try dateTest(date, at: location)
+        case .testsuite(let test):
+            return try testsuiteTest(test, at: location)
         }
     }
 
@@ -65,6 +72,7 @@ extension SieveInterpreter {
         let outcome = SieveMatcher.match(
             values: values, keys: match.keys.map(expand), type: match.type, comparator: match.comparator, steps: &cost)
         try charge(cost, at: location)
+        warnings += outcome.warnings.map { "\(location): \($0)" }
         if outcome.matched, let captures = outcome.captures, program.requiredCapabilities.contains("variables") {
             matchVariables = captures.map { Self.truncated($0, to: SieveLimits.maximumVariableSize) }
         }

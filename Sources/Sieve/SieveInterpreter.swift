@@ -4,7 +4,8 @@
 /// costs steps against `SieveLimits.maximumSteps`, so no script can take unbounded time.
 /// - SeeAlso: RFC 5228 §2.10 (actions, implicit keep, errors)
 struct SieveInterpreter {
-    let program: SieveProgram
+    /// The script running now: the main one, or the included one while it runs.
+    var program: SieveProgram
     let context: SieveRunContext
     var message: SieveMessage
     var steps = 0
@@ -15,6 +16,11 @@ struct SieveInterpreter {
     var internalFlags: [String] = []
     var headerEdited = false
     var duplicateChecks: [SieveDuplicateCheck] = []
+    /// Problems that did not stop the run (a bad `:regex` pattern from a variable).
+    var warnings: [String] = []
+    var includes = SieveIncludeState()
+    /// Set only when running a test file (`SieveTestsuite.run`).
+    var testsuite: SieveTestsuiteState?
 
     init(program: SieveProgram, message: SieveMessage, context: SieveRunContext) {
         self.program = program
@@ -30,7 +36,7 @@ struct SieveInterpreter {
     }
 
     /// Runs a block; returns `true` when `stop` ended the script.
-    private mutating func execute(_ statements: [SieveStatement]) throws(SieveRuntimeError) -> Bool {
+    mutating func execute(_ statements: [SieveStatement]) throws(SieveRuntimeError) -> Bool {
         for statement in statements {
             try charge(1, at: statement.location)
             if try execute(statement.command, at: statement.location) { return true }
@@ -72,6 +78,15 @@ struct SieveInterpreter {
             try deleteHeader(name: expand(name), index: index, match: match, at: location)
         case .flags(let operation, let variable, let flags):
             try changeFlags(operation, variable: variable, flags: flags.map(expand), at: location)
+        case .include(let include):
+            return try self.include(include, at: location)
+        case .returnFromInclude:
+            includes.returning = true
+            return true
+        case .global:
+            break
+        case .testsuite(let command):
+            return try testsuiteCommand(command, at: location)
         }
         return false
     }

@@ -6,6 +6,9 @@ enum SieveMatcher {
     struct Outcome {
         var matched: Bool
         var captures: [String]?
+        /// Problems that made a key unusable without stopping the run, such as a
+        /// `:regex` pattern from a variable that does not compile.
+        var warnings: [String] = []
     }
 
     /// Tests every value against every key; the first success decides the captures.
@@ -58,7 +61,34 @@ enum SieveMatcher {
                 }
             }
             return Outcome(matched: false, captures: nil)
+        case .regex:
+            return regex(values: values, keys: keys, comparator: comparator, steps: &steps)
         }
+    }
+
+    /// `:regex`: the first value that any pattern matches; `${0}` is the matched text and
+    /// `${1}`... the groups, empty for a group that took no part (Pigeonhole's behaviour).
+    private static func regex(values: [String], keys: [String], comparator: SieveComparator, steps: inout Int) -> Outcome {
+        var warnings: [String] = []
+        var patterns: [SieveRegex] = []
+        for key in keys {
+            steps += 1 + key.utf8.count
+            do {
+                patterns.append(try SieveRegex(key, caseInsensitive: comparator == .asciiCasemap))
+            } catch {
+                warnings.append("invalid regular expression '\(key)': \(error.message)")
+            }
+        }
+        for value in values {
+            let scalars = Array(value.unicodeScalars)
+            for pattern in patterns {
+                if let ranges = pattern.firstMatch(in: scalars, steps: &steps) {
+                    let captures = ranges.map { range in range.map { String(String.UnicodeScalarView(scalars[$0])) } ?? "" }
+                    return Outcome(matched: true, captures: captures, warnings: warnings)
+                }
+            }
+        }
+        return Outcome(matched: false, captures: nil, warnings: warnings)
     }
 
     /// Whether `needle` occurs in `haystack`; the empty key is in every value.

@@ -44,6 +44,22 @@ indirect enum SieveCommand: Sendable {
     case deleteHeader(name: SieveText, index: SieveHeaderIndex?, match: SieveMatch?)
     /// `setflag`, `addflag`, `removeflag` (RFC 5232 §3).
     case flags(SieveFlagOperation, variable: String?, flags: [SieveText])
+    /// `include` (RFC 6609 §3.2).
+    case include(SieveIncludeCommand)
+    /// `return` (RFC 6609 §3.4).
+    case returnFromInclude
+    /// `global` (RFC 6609 §3.3): a declaration, resolved when validating; no run-time effect.
+    case global([String])
+    /// A command of Pigeonhole's testsuite extension (only under `SieveTestsuite`).
+    case testsuite(SieveTestsuiteCommand)
+}
+
+/// The arguments of `include` (RFC 6609 §3.2).
+struct SieveIncludeCommand: Sendable {
+    var name: String
+    var location: SieveIncludeLocation
+    var once: Bool
+    var optional: Bool
 }
 
 /// The arguments of `vacation` (RFC 5230 §4, RFC 6131).
@@ -116,6 +132,29 @@ indirect enum SieveTest: Sendable {
     case mailboxExists([SieveText])
     /// RFC 5463: true when every capability is supported.
     case ihave([String])
+    /// `date` and `currentdate` (RFC 5260 §4, §5).
+    case date(SieveDateTest)
+    /// A test of Pigeonhole's testsuite extension (only under `SieveTestsuite`).
+    case testsuite(SieveTestsuiteTest)
+}
+
+/// The arguments of `date` (a header) or `currentdate` (no header) (RFC 5260 §4, §5).
+struct SieveDateTest: Sendable {
+    /// Which zone the date parts are shown in (RFC 5260 §4.1).
+    enum Zone: Sendable {
+        /// The local zone, from `SieveRunContext.now`.
+        case local
+        /// `:originalzone`: the zone written in the header.
+        case original
+        /// `:zone "+hhmm"`.
+        case fixed(SieveText)
+    }
+
+    var header: SieveText?
+    var zone: Zone
+    var part: SieveText
+    var index: SieveHeaderIndex?
+    var match: SieveMatch
 }
 
 /// `:all`, `:localpart`, `:domain` (RFC 5228 §2.7.4), `:user`, `:detail` (RFC 5233).

@@ -9,15 +9,25 @@ public struct SieveRunContext: Sendable {
     public var isDuplicate: @Sendable (SieveDuplicateCheck) -> Bool
     /// Whether a mailbox exists (RFC 5490 §3.1).
     public var mailboxExists: @Sendable (String) -> Bool
+    /// The time of delivery and the local zone, for `currentdate` and for `date` without
+    /// `:zone` (RFC 5260 §4.1, §5); the interpreter never reads a clock.
+    public var now: SieveTimestamp
+    /// The source of a script `include` names, or `nil` when there is none (RFC 6609 §3.2).
+    /// Scripts are compiled when the include runs, with the including script's capabilities.
+    public var loadScript: @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String?
 
     public init(
         environment: [String: String] = [:],
+        now: SieveTimestamp = SieveTimestamp(secondsSince1970: 0),
         isDuplicate: @escaping @Sendable (SieveDuplicateCheck) -> Bool = { _ in false },
-        mailboxExists: @escaping @Sendable (String) -> Bool = { $0.uppercased() == "INBOX" }
+        mailboxExists: @escaping @Sendable (String) -> Bool = { $0.uppercased() == "INBOX" },
+        loadScript: @escaping @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String? = { _, _ in nil }
     ) {
         self.environment = environment
         self.isDuplicate = isDuplicate
         self.mailboxExists = mailboxExists
+        self.now = now
+        self.loadScript = loadScript
     }
 }
 
@@ -37,4 +47,10 @@ public struct SieveDuplicateCheck: Sendable, Hashable {
         self.seconds = seconds
         self.last = last
     }
+}
+
+/// Where an included script lives: the user's own scripts or the site's (RFC 6609 §3.2).
+public enum SieveIncludeLocation: String, Sendable, Hashable {
+    case personal
+    case global
 }

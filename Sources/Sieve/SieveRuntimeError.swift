@@ -12,6 +12,10 @@ public struct SieveRuntimeError: Error, Sendable, Hashable, CustomStringConverti
         case conflictingActions
         /// A value computed at run time that the command cannot use, such as a bad address.
         case invalidArgument
+        /// An `include` that could not be done: script missing or not compiling,
+        /// recursion, or more than `SieveLimits.maximumIncludes` or
+        /// `SieveLimits.maximumIncludeDepth` (RFC 6609 §3.2).
+        case includeFailed
     }
 
     public var kind: Kind

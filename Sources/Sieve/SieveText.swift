@@ -67,7 +67,10 @@ struct SieveText: Sendable, Hashable {
             let digits = name.drop { $0 == "0" }
             return .matchVariable(digits.count > 9 ? Int.max : Int(digits) ?? 0)
         }
-        guard isVariableName(name) else { return nil }
+        // A namespaced reference ("global.x", RFC 6609 §3.5) is checked by the validator.
+        guard name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isVariableName(String($0)) }) else {
+            return nil
+        }
         return .variable(name.lowercased())
     }
 

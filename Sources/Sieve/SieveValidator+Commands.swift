@@ -61,7 +61,10 @@ extension SieveValidator {
             try reader.finish()
             let operation: SieveFlagOperation = name == "setflag" ? .set : (name == "addflag" ? .add : .remove)
             return .flags(operation, variable: variable, flags: try texts(flags, at: location))
+        case "include", "return", "global":
+            return try includeCommand(name, arguments, at: at)
         default:
+            if testsuiteEnabled, let command = try testsuiteCommand(name, arguments, at: at) { return command }
             throw SieveError(location: at, message: "unknown command '\(command.name)'")
         }
     }
@@ -130,13 +133,6 @@ extension SieveValidator {
     }
 
     /// A variable name to assign to: an identifier, not a match variable (RFC 5229 §4).
-    private func variableName(_ raw: String, at location: SourceLocation) throws(SieveError) -> String {
-        guard SieveText.isVariableName(raw) else {
-            throw SieveError(location: location, message: "invalid variable name '\(raw)'")
-        }
-        return raw.lowercased()
-    }
-
     // addheader [":last"] <field-name: string> <value: string>
     private func addHeader(_ arguments: [SieveSyntax.Argument], at location: SourceLocation) throws(SieveError) -> SieveCommand {
         var reader = try SieveArgumentReader(arguments, of: "addheader", at: location, shapes: ["last": .flag])

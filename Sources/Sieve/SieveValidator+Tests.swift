@@ -99,18 +99,15 @@ extension SieveValidator {
             return .environment(name: try text(item, at: location), match: match)
         case "duplicate":
             return try duplicateTest(arguments, at: at)
+        case "date", "currentdate":
+            return try dateTest(name, arguments, at: at)
         case "hasflag":
             try need("imap4flags", for: "'hasflag'", at: at)
             var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: matchShapes())
             var variables: [String] = []
             if reader.remainingPositional == 2 {
                 let (names, location) = try reader.stringList("variable names")
-                for raw in names {
-                    guard SieveText.isVariableName(raw) else {
-                        throw SieveError(location: location, message: "invalid variable name '\(raw)'")
-                    }
-                    variables.append(raw.lowercased())
-                }
+                for raw in names { variables.append(try variableName(raw, at: location)) }
             }
             let match = try self.match(&reader, keysWhat: "flags")
             try reader.finish()
@@ -124,6 +121,7 @@ extension SieveValidator {
             for raw in names { constants.append(try constant(raw, at: location)) }
             return .ihave(constants)
         default:
+            if testsuiteEnabled, let test = try testsuiteTest(name, arguments, at: at) { return test }
             throw SieveError(location: at, message: "unknown test '\(name)'")
         }
     }
@@ -137,6 +135,7 @@ extension SieveValidator {
             shapes["count"] = .string
             shapes["value"] = .string
         }
+        if required.contains("regex") { shapes["regex"] = .flag }
         return shapes
     }
 
@@ -186,9 +185,10 @@ extension SieveValidator {
             comparator = known
         }
         var type = SieveMatchType.is
-        if let tag = try reader.oneOf(["is", "contains", "matches", "count", "value"], what: "match type") {
+        if let tag = try reader.oneOf(["is", "contains", "matches", "count", "value", "regex"], what: "match type") {
             switch tag.name {
             case "contains": type = .contains
+            case "regex": type = .regex
             case "matches": type = .matches
             case "count", "value":
                 guard let parameter = tag.parameter, case .strings(let names, _) = parameter.value,
@@ -199,11 +199,23 @@ extension SieveValidator {
                 type = tag.name == "count" ? .count(relation) : .value(relation)
             default: type = .is
             }
-            if !comparator.supportsSubstrings, tag.name == "contains" || tag.name == "matches" {
+            if !comparator.supportsSubstrings, ["contains", "matches", "regex"].contains(tag.name) {
                 throw SieveError(location: tag.location, message: "comparator '\(comparator.rawValue)' does not support ':\(tag.name)'")
             }
         }
         let (keys, location) = try reader.stringList(keysWhat)
-        return SieveMatch(type: type, comparator: comparator, keys: try texts(keys, at: location))
+        let texts = try texts(keys, at: location)
+        if case .regex = type {
+            // Constant patterns are checked now; others when the script runs.
+            for key in texts {
+                guard let constant = key.constant else { continue }
+                do {
+                    _ = try SieveRegex(constant, caseInsensitive: comparator == .asciiCasemap)
+                } catch {
+                    throw SieveError(location: location, message: "invalid regular expression '\(constant)': \(error.message)")
+                }
+            }
+        }
+        return SieveMatch(type: type, comparator: comparator, keys: texts)
     }
 }

@@ -7,6 +7,9 @@ struct SieveValidator {
     /// What the script has required so far (and, inside an `ihave` block, what it tested).
     var required: Set<String> = []
     var requiredInOrder: [String] = []
+    /// Names declared with `global` so far; references to them use the "global." name
+    /// under which the interpreter shares them with included scripts (RFC 6609 §3.3).
+    var globals: Set<String> = []
 
     static func validate(_ commands: [SieveSyntax.Command], available: SieveCapabilities) throws(SieveError) -> SieveProgram {
         var validator = SieveValidator(available: available)
@@ -67,6 +70,8 @@ struct SieveValidator {
                 throw SieveError(location: command.location, message: "'\(command.name)' without a preceding 'if'")
             case "require":
                 throw SieveError(location: command.location, message: "'require' must come before any other command")
+            case "test" where testsuiteEnabled:
+                statements.append(SieveStatement(command: try testsuiteBlock(command), location: command.location))
             default:
                 try noBlock(command)
                 statements.append(SieveStatement(command: try self.command(command), location: command.location))
@@ -154,7 +159,31 @@ struct SieveValidator {
                 throw SieveError(location: location, message: "encoded characters do not form valid UTF-8")
             }
         }
-        return required.contains("variables") ? .parsingVariables(value) : SieveText(literal: value)
+        guard required.contains("variables") else { return SieveText(literal: value) }
+        var parsed = SieveText.parsingVariables(value)
+        for (index, part) in parsed.parts.enumerated() {
+            if case .variable(let name) = part { parsed.parts[index] = .variable(try variableName(name, at: location)) }
+        }
+        return parsed
+    }
+
+    /// A variable name as the interpreter stores it: lowercased, and "global." in front of
+    /// a name declared global. Namespaces other than "global" (RFC 6609 §3.5, which needs
+    /// "include") are errors (RFC 5229 §3).
+    func variableName(_ raw: String, at location: SourceLocation) throws(SieveError) -> String {
+        let name = raw.lowercased()
+        let components = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard components.allSatisfy({ SieveText.isVariableName(String($0)) }) else {
+            throw SieveError(location: location, message: "invalid variable name '\(raw)'")
+        }
+        if components.count == 1 { return globals.contains(name) ? "global." + name : name }
+        guard components[0] == "global", required.contains("include") else {
+            throw SieveError(location: location, message: "unknown variable namespace '\(components[0])' in '\(raw)'")
+        }
+        guard components.count == 2 else {
+            throw SieveError(location: location, message: "variable namespace 'global' has no sub-namespaces ('\(raw)')")
+        }
+        return name
     }
 
     func texts(_ raw: [String], at location: SourceLocation) throws(SieveError) -> [SieveText] {

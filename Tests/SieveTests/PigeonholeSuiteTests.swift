@@ -1,0 +1,240 @@
+import Foundation
+import Sieve
+import Testing
+
+/// Runs Pigeonhole's own test suite (data only, read at run time from the shared test data)
+/// through `SieveTestsuite`: every `.svtest` whose required extensions this module
+/// implements. Files needing other extensions are skipped and reported, not counted.
+@Suite struct PigeonholeSuiteTests {
+    /// Passing files in the last full run; fewer means a regression.
+    static let minimumPassing = 45
+
+    /// Files known to fail, each with the reason.
+    static let expectedFailures: [String: String] = [
+        "compile/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "compile/recover.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "deprecated/imapflags/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all; imapflags not implemented",
+        "deprecated/imapflags/execute.svtest":
+            "deprecated imapflags extension not implemented",
+        "deprecated/notify/errors.svtest":
+            "deprecated notify extension not implemented",
+        "deprecated/notify/execute.svtest":
+            "deprecated notify extension not implemented",
+        "execute/actions.svtest":
+            "fileinto \"INBOX\" is not merged with keep",
+        "execute/address-normalize.svtest":
+            "redirect envelope not normalised as Pigeonhole's SMTP model",
+        "execute/errors-cpu-limit.svtest":
+            "needs vnd.dovecot.debug in the compiled script",
+        "execute/errors.svtest":
+            "Pigeonhole's error texts and mail store failures are not modelled",
+        "execute/examples.svtest":
+            "example scripts are not in the shared test data",
+        "execute/smtp.svtest":
+            "redirect envelope sender and X-Sieve-Redirected-From not modelled",
+        "extensions/body/basic.svtest":
+            "body :contains \"\" matches an empty body",
+        "extensions/body/content.svtest":
+            ":content type matching and nested message/rfc822 parts differ",
+        "extensions/body/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/body/match-values.svtest":
+            "body test sets/keeps match variables differently",
+        "extensions/body/text.svtest":
+            ":text extraction of nested and HTML parts differs",
+        "extensions/duplicate/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all; vnd.dovecot.duplicate not implemented",
+        "extensions/editheader/addheader.svtest":
+            "message size not updated after header edits",
+        "extensions/editheader/alternating.svtest":
+            "edited header not carried into redirected mail",
+        "extensions/editheader/deleteheader.svtest":
+            "message size not updated after header edits",
+        "extensions/editheader/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all; editheader size limits not configurable",
+        "extensions/editheader/execute.svtest":
+            "test_multiscript not implemented",
+        "extensions/editheader/protected.svtest":
+            "sieve_editheader_* settings not honoured",
+        "extensions/encoded-character.svtest":
+            "malformed ${hex:} sequences handled differently",
+        "extensions/enotify/execute.svtest":
+            "enotify not implemented",
+        "extensions/envelope.svtest":
+            "envelope path syntax is not validated; source routes",
+        "extensions/environment/basic.svtest":
+            "the runner supplies no environment items",
+        "extensions/environment/rfc.svtest":
+            "the runner supplies no environment items",
+        "extensions/ihave/errors.svtest":
+            "the 'error' command (RFC 5463 §5) is not implemented",
+        "extensions/ihave/restrictions.svtest":
+            "ihave of encoded-character/variables is not refused",
+        "extensions/imap4flags/execute.svtest":
+            "flags not stored with messages by test_result_execute",
+        "extensions/imap4flags/flagstore.svtest":
+            "flags not stored with messages by test_result_execute",
+        "extensions/imap4flags/hasflag.svtest":
+            "hasflag over variables differs from RFC 5232 examples as Pigeonhole reads them",
+        "extensions/imap4flags/multiscript.svtest":
+            "test_multiscript not implemented",
+        "extensions/include/errors.svtest":
+            "include recursion is found at run time, not compile time; compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/include/execute.svtest":
+            "the testsuite's ${tst.*} namespace is not implemented",
+        "extensions/index/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/metadata/errors.svtest":
+            "metadata extensions not implemented",
+        "extensions/mime/errors.svtest":
+            "mime/foreverypart not implemented",
+        "extensions/mime/execute.svtest":
+            "mime/foreverypart not implemented",
+        "extensions/regex/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/reject/smtp.svtest":
+            "rejection message (MDN) not modelled",
+        "extensions/relational/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/spamvirustest/errors.svtest":
+            "spamtest/virustest not implemented",
+        "extensions/special-use/errors.svtest":
+            "special-use not implemented",
+        "extensions/subaddress/config.svtest":
+            "recipient_delimiter setting not honoured (fixed '+')",
+        "extensions/vacation/message.svtest":
+            "vacation reply composition and settings not modelled",
+        "extensions/vacation/reply.svtest":
+            "vacation's no-reply rules are the caller's job, not modelled here",
+        "extensions/vacation/smtp.svtest":
+            "vacation reply envelope/From not modelled",
+        "extensions/vacation/utf-8.svtest":
+            "vacation Subject is not MIME-encoded",
+        "extensions/variables/basic.svtest":
+            "expects case-sensitive string :is by default; RFC 5228 §2.7.3 says i;ascii-casemap",
+        "extensions/variables/errors.svtest":
+            "compile errors: stops at the first error; Pigeonhole recovers and counts them all",
+        "extensions/variables/limits.svtest":
+            "variable size limit is 4096 bytes, not Pigeonhole's configured 4000",
+        "extensions/variables/modifiers.svtest":
+            "expects case-sensitive string :is by default; RFC 5228 §2.7.3 says i;ascii-casemap",
+        "extensions/vnd.dovecot/report/errors.svtest":
+            "vnd.dovecot.report not implemented",
+        "failures/fuzz1.svtest":
+            "flags not stored with messages by test_result_execute",
+        "failures/fuzz2.svtest":
+            "redirect/vacation SMTP output not modelled fully",
+        "failures/fuzz3.svtest":
+            "redirect/vacation SMTP output not modelled fully",
+        "failures/mailbox-bad-utf8.svtest":
+            "invalid UTF-8 from encoded-character is a compile error here",
+        "lexer.svtest":
+            "dot-stuffing detail of multi-line strings differs",
+        "multiscript/basic.svtest":
+            "multiscript result merging not modelled",
+        "multiscript/conflicts.svtest":
+            "multiscript result merging not modelled",
+        "plugins/extprograms/errors.svtest":
+            "extprograms plugins not implemented",
+        "plugins/extprograms/execute/errors.svtest":
+            "extprograms plugins not implemented",
+        "plugins/extprograms/filter/errors.svtest":
+            "extprograms plugins not implemented",
+        "plugins/extprograms/pipe/errors.svtest":
+            "extprograms plugins not implemented",
+        "test-address.svtest":
+            "invalid addresses are parsed leniently",
+        "testsuite.svtest":
+            "envelope part \"auth\" not implemented",
+    ]
+
+    /// `<repo>/../shared/testdata/pigeonhole-0.5.19/tests`, found from this file's real path.
+    static var suiteDirectory: URL {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/testdata/pigeonhole-0.5.19/tests")
+    }
+
+    @Test func pigeonholeSuite() throws {
+        let directory = Self.suiteDirectory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            Issue.record("Pigeonhole test suite not found at \(directory.path); it belongs in the shared test data")
+            return
+        }
+        let files = Self.testFiles(in: directory)
+        #expect(!files.isEmpty, "no .svtest files under \(directory.path)")
+        var passed: [String] = []
+        var failed: [String: String] = [:]
+        var skipped: [String: [String]] = [:]
+        for path in files {
+            let file = directory.appendingPathComponent(path)
+            guard let source = try? String(contentsOf: file, encoding: .utf8) else {
+                failed[path] = "unreadable"
+                print("FAIL \(path): unreadable")
+                continue
+            }
+            let missing = Self.missingExtensions(source)
+            if !missing.isEmpty {
+                skipped[path] = missing
+                print("SKIP \(path): needs \(missing.joined(separator: ", "))")
+                continue
+            }
+            let report = SieveTestsuite.run(source, host: Self.host(for: file.deletingLastPathComponent()))
+            if report.passed {
+                passed.append(path)
+                print("PASS \(path)")
+            } else {
+                let reason = report.failures.joined(separator: "; ")
+                failed[path] = reason
+                print("FAIL \(path): \(reason)")
+            }
+        }
+        print(
+            "Pigeonhole suite: \(files.count) files, \(passed.count + failed.count) run, \(passed.count) passed, \(failed.count) failed, \(skipped.count) skipped"
+        )
+        #expect(passed.count >= Self.minimumPassing, "only \(passed.count) files passed, expected at least \(Self.minimumPassing)")
+        for (path, reason) in failed.sorted(by: { $0.key < $1.key }) where Self.expectedFailures[path] == nil {
+            Issue.record("unexpected failure: \(path): \(reason)")
+        }
+    }
+
+    /// Every `.svtest` under `directory`, as sorted relative paths.
+    static func testFiles(in directory: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".svtest") }.sorted()
+    }
+
+    /// The `require`d capabilities this module lacks; a file that does not parse lacks none
+    /// (it runs, and fails).
+    static func missingExtensions(_ source: String) -> [String] {
+        guard let commands = try? SieveScript.parse(source) else { return [] }
+        var missing: [String] = []
+        for command in commands where command.name.lowercased() == "require" {
+            for argument in command.arguments.arguments {
+                guard case .strings(let names, _) = argument.value else { continue }
+                for name in names where !SieveTestsuite.capabilities.contains(name) && !missing.contains(name) {
+                    missing.append(name)
+                }
+            }
+        }
+        return missing
+    }
+
+    /// Scripts named by the test are read relative to its directory; `include` looks in
+    /// "included" and "included-global" beside it, as Pigeonhole's test runner configures.
+    static func host(for directory: URL) -> SieveTestsuiteHost {
+        SieveTestsuiteHost(
+            readScript: { path in
+                try? String(contentsOf: directory.appendingPathComponent(path).standardizedFileURL, encoding: .utf8)
+            },
+            loadIncluded: { name, location in
+                let folder = location == .global ? "included-global" : "included"
+                return try? String(contentsOf: directory.appendingPathComponent("\(folder)/\(name).sieve"), encoding: .utf8)
+            },
+            now: SieveTimestamp(secondsSince1970: 1_700_000_000, utcOffsetMinutes: 60))
+    }
+}
