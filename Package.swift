@@ -86,6 +86,7 @@ let package = Package(
             name: "smtp-fuzz",
             dependencies: ["SMTP", "Socketmap", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .executableTarget(name: "sieve-fuzz", dependencies: ["Sieve"]),
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),
