@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "SMTP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Socketmap", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Sieve"),
+        .target(name: "ManageSieve", dependencies: ["SASL", "Sieve", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "PopstoreStore",
             dependencies: [
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "PopstoreServer",
             dependencies: [
-                "POP3", "SMTP", "Socketmap", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
+                "POP3", "SMTP", "Socketmap", "ManageSieve", "SASL", "PopstoreCore", "PopstoreStore", "PopstoreOperations",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -94,6 +95,8 @@ let package = Package(
         .testTarget(name: "SMTPTests", dependencies: ["SMTP", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SocketmapTests", dependencies: ["Socketmap", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SieveTests", dependencies: ["Sieve"]),
+        .testTarget(
+            name: "ManageSieveTests", dependencies: ["ManageSieve", "SASL", "Sieve", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreStoreTests", dependencies: ["PopstoreStore", "PopstoreCore", "MailMessage"]),
         .testTarget(name: "PopstoreServerTests", dependencies: ["PopstoreServer", "PopstoreCore"]),
         .testTarget(
