@@ -100,6 +100,13 @@ public struct MailboxAccess: Sendable {
         return (credentials, id.address)
     }
 
+    /// The account an authenticated ManageSieve user manages scripts for: nil for an
+    /// unknown or DISUSER account (told to the client like a wrong password).
+    public func scriptOwner(_ user: String) -> AccountID? {
+        guard let (id, profile) = account(user), !profile.flags.contains(.disuser) else { return nil }
+        return id
+    }
+
     /// Opens the maildrop of an authenticated account for a session: refuses DISUSER,
     /// a login sooner than `loginDelay` after the last one (RFC 2449 §6.5), and a maildrop
     /// another session holds (RFC 2449 [IN-USE]); counts the connection.

@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public var lmtp: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 2424)]
     /// Postfix socketmap listeners (maps `mailbox` and `access`); embedded default 127.0.0.1:2425.
     public var socketmap: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 2425)]
+    /// ManageSieve listeners (RFC 5804; STARTTLS offered); embedded default 127.0.0.1:4190,
+    /// the protocol's registered port.
+    public var manageSieve: [Endpoint] = [Endpoint(host: "127.0.0.1", port: 4190)]
     /// The name in LMTP greetings and in the Received lines of stored mail.
     public var hostname = "localhost"
     /// The largest message accepted, in octets (announced with SIZE): beyond any normal

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var relay: String?
 
+    @Option(help: "A ManageSieve listener ADDR:PORT (repeatable; default 127.0.0.1:4190). STARTTLS is offered on it.")
+    var managesieve: [String] = []
+
     @Option(help: "PEM certificate chain (default: a self-signed certificate kept in the store).")
     var certificate: String?
 
@@ -67,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !pop3s.isEmpty { config.pop3s = try pop3s.map(ServeCommand.endpoint) }
         if !lmtp.isEmpty { config.lmtp = try lmtp.map(ServeCommand.endpoint) }
         if !socketmap.isEmpty { config.socketmap = try socketmap.map(ServeCommand.endpoint) }
+        if !managesieve.isEmpty { config.manageSieve = try managesieve.map(ServeCommand.endpoint) }
         if file.hostname == nil { config.hostname = InitCommand.hostDomain() }
         if let relay {
             let endpoint = try ServeCommand.endpoint(relay)
@@ -98,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runner = OutboundQueueRunner(
             store: store, settings: config.outbound, hostname: config.hostname, logger: logger, threadPool: threadPool)
         let runAs = config.runAs
-        let barrier = BindBarrier(parties: 3) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
+        let barrier = BindBarrier(parties: 4) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
         let pop3 = try POP3Server(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
@@ -107,9 +111,15 @@ struct ServeCommand: AsyncParsableCommand {
             onBound: printLine)
         let socketmap = SocketmapServer(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
+        let manageSieve = try ManageSieveServer(
+            store: store, configuration: config, logger: logger, threadPool: threadPool, tls: pop3.tls, barrier: barrier,
+            onBound: printLine)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: pop3), .init(service: lmtp), .init(service: socketmap), .init(service: runner)],
+                services: [
+                    .init(service: pop3), .init(service: lmtp), .init(service: socketmap), .init(service: manageSieve),
+                    .init(service: runner),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

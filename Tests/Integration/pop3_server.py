@@ -59,6 +59,7 @@ class Server:
         self.pop3s_port: int | None = None
         self.lmtp_port: int | None = None
         self.socketmap_port: int | None = None
+        self.managesieve_port: int | None = None
         self._log_lines: list[str] = []
         self._stdout_lines: list[str] = []
         self._cond = threading.Condition()
@@ -69,6 +70,8 @@ class Server:
                 "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0", *flags]
         if "--socketmap" not in flags:
             argv += ["--socketmap", f"{HOST}:0"]
+        if "--managesieve" not in flags:
+            argv += ["--managesieve", f"{HOST}:0"]
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, cwd=str(ps.work))
@@ -105,16 +108,18 @@ class Server:
 
     def _ports_seen(self) -> bool:
         for line in self._stdout_lines:
-            m = re.fullmatch(r"(pop3s?|lmtp|socketmap) 127\.0\.0\.1:(\d+)", line.strip())
+            m = re.fullmatch(r"(pop3s?|lmtp|socketmap|managesieve) 127\.0\.0\.1:(\d+)", line.strip())
             if m and m.group(1) == "pop3":
                 self.pop3_port = int(m.group(2))
             elif m and m.group(1) == "pop3s":
                 self.pop3s_port = int(m.group(2))
             elif m and m.group(1) == "lmtp":
                 self.lmtp_port = int(m.group(2))
+            elif m and m.group(1) == "managesieve":
+                self.managesieve_port = int(m.group(2))
             elif m:
                 self.socketmap_port = int(m.group(2))
-        return None not in (self.pop3_port, self.pop3s_port, self.lmtp_port, self.socketmap_port)
+        return None not in (self.pop3_port, self.pop3s_port, self.lmtp_port, self.socketmap_port, self.managesieve_port)
 
     def _wait_for_ports(self):
         with self._cond:

@@ -39,18 +39,19 @@ def test_config_check_names_the_mistake_and_its_line(ps: Popstore, tmp_path):
 
 def test_serve_uses_the_file_and_reloads_on_sighup(ps: Popstore, tmp_path):
     ps.ok("account", "add", "jdoe", "--password", "pw")
-    plain, tls, lmtp, socketmap = free_port(), free_port(), free_port(), free_port()
+    plain, tls, lmtp, socketmap, sieve = free_port(), free_port(), free_port(), free_port(), free_port()
     path = tmp_path / "popstore.toml"
     path.write_text(f'[pop3]\nlisten = ["127.0.0.1:{plain}"]\ntls-listen = ["127.0.0.1:{tls}"]\n'
                     'implementation = "Example Mail"\n'
-                    f'[lmtp]\nlisten = ["127.0.0.1:{lmtp}"]\n[socketmap]\nlisten = ["127.0.0.1:{socketmap}"]\n')
+                    f'[lmtp]\nlisten = ["127.0.0.1:{lmtp}"]\n[socketmap]\nlisten = ["127.0.0.1:{socketmap}"]\n'
+                    f'[managesieve]\nlisten = ["127.0.0.1:{sieve}"]\n')
     proc = subprocess.Popen([str(ps.binary), "serve", "--store", str(ps.store), "--config", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=clean_env())
     try:
         # The services bind side by side: their lines come in any order.
-        lines = {proc.stdout.readline().decode().strip() for _ in range(4)}
+        lines = {proc.stdout.readline().decode().strip() for _ in range(5)}
         assert lines == {f"pop3 127.0.0.1:{plain}", f"pop3s 127.0.0.1:{tls}", f"lmtp 127.0.0.1:{lmtp}",
-                         f"socketmap 127.0.0.1:{socketmap}"}
+                         f"socketmap 127.0.0.1:{socketmap}", f"managesieve 127.0.0.1:{sieve}"}
         client = poplib.POP3("127.0.0.1", plain, timeout=10)
         assert client.getwelcome().startswith(b"+OK Example Mail")
         client.quit()

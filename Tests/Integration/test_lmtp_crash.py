@@ -82,7 +82,7 @@ class Load:
 def start(ps: Popstore, lmtp_port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [str(ps.binary), "serve", "--store", str(ps.store), "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0",
-         "--socketmap", f"{HOST}:0", "--lmtp", f"{HOST}:{lmtp_port}"],
+         "--socketmap", f"{HOST}:0", "--managesieve", f"{HOST}:0", "--lmtp", f"{HOST}:{lmtp_port}"],
         stdout=subprocess.PIPE, stderr=open(ps.tmp_path / "serve.log", "ab"), stdin=subprocess.DEVNULL, env=clean_env())
     return proc
 

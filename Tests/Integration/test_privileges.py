@@ -55,10 +55,10 @@ def test_root_binds_a_privileged_port_then_runs_as_the_configured_user(ps: Popst
     env = clean_env()
     proc = subprocess.Popen(
         [str(ps.binary), "serve", "--store", str(store), "--config", str(config), "--pop3", f"{HOST}:{port}",
-         "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0", "--socketmap", f"{HOST}:0"],
+         "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0", "--socketmap", f"{HOST}:0", "--managesieve", f"{HOST}:0"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(tmp_path))
     try:
-        lines = [proc.stdout.readline().decode().strip() for _ in range(4)]
+        lines = [proc.stdout.readline().decode().strip() for _ in range(5)]
         assert f"pop3 {HOST}:{port}" in lines, lines
         nobody = (65534, 65534)
         deadline = time.monotonic() + IO_TIMEOUT

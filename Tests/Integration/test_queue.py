@@ -265,5 +265,5 @@ def test_a_password_file_others_can_read_is_refused(forwarding, serve, tmp_path)
     path = tmp_path / "open.toml"
     path.write_text(f'[relay]\nhost = "{HOST}"\nuser = "popstore"\npassword-file = "{password}"\n')
     res = ps.run("serve", "--config", str(path), "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0",
-                 "--socketmap", f"{HOST}:0")
+                 "--socketmap", f"{HOST}:0", "--managesieve", f"{HOST}:0")
     assert_error(res, "must not be readable by group or others")

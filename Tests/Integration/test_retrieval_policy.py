@@ -18,7 +18,7 @@ def server(ps: Popstore):
         env = clean_env()
         proc = subprocess.Popen(
             [str(ps.binary), "serve", "--store", str(ps.store), "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0",
-         "--lmtp", "127.0.0.1:0", "--socketmap", "127.0.0.1:0"],
+         "--lmtp", "127.0.0.1:0", "--socketmap", "127.0.0.1:0", "--managesieve", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
         line = proc.stdout.readline().decode()
         while line and not line.startswith("pop3 "):  # listeners report in any order

@@ -150,3 +150,45 @@ def test_scripts_are_checked_and_managed(ps: Popstore, tmp_path):
     ps.ok("sieve", "remove", "jdoe", "one")
     assert ps.ok("sieve", "get", "jdoe", "two").out == "keep;\n"
     assert_error(ps.run("sieve", "list", "nobody"), "no such account")
+
+
+def test_managesieve_client_puts_a_script_that_then_filters_lmtp_mail(running):
+    """Python's managesieve package (a client nobody here wrote): STARTTLS, AUTHENTICATE
+    PLAIN, PUTSCRIPT, LISTSCRIPTS, SETACTIVE, GETSCRIPT, HAVESPACE, a bad script refused
+    with its line, DELETESCRIPT of the active script refused; then the script applies to
+    mail arriving over LMTP."""
+    import managesieve
+
+    ps, server, _ = running
+    client = managesieve.MANAGESIEVE(HOST, server.managesieve_port, use_tls=True, tls_verify=False, timeout=20)
+    assert client.authenticate("PLAIN", "jdoe", "pw") == "OK"
+    script = 'require ["ereject", "fileinto"];\nif header :contains "subject" "offer" { ereject "no offers, thanks"; }\n'
+    assert client.havespace("filter", len(script)) == "OK"
+    assert client.putscript("filter", script) == "OK"
+    assert client.putscript("broken", "if true {\n  keep\n}\n") == "NO"
+    assert "3:1" in (client.response_text or ""), client.response_text
+    assert client.setactive("filter") == "OK"
+    typ, scripts = client.listscripts()
+    assert typ == "OK" and list(scripts) == [("filter", True)], scripts
+    typ, text = client.getscript("filter")
+    assert typ == "OK" and text.replace("\r\n", "\n") == script
+    assert client.deletescript("filter") == "NO", "the active script cannot be deleted"
+    assert client.logout() == "OK"
+
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        lmtp(server, "a@sender.test", ["jdoe@example.com"], message("special offer"))
+    assert refused.value.smtp_code == 550 and b"no offers, thanks" in refused.value.smtp_error
+    assert lmtp(server, "a@sender.test", ["jdoe@example.com"], message("hello")) == {}
+    assert [m["subject"] for m in ps.messages("jdoe")] == ["hello"]
+
+
+def test_managesieve_answers_a_wrong_password_and_an_unknown_account_alike(running):
+    import managesieve
+
+    ps, server, _ = running
+    client = managesieve.MANAGESIEVE(HOST, server.managesieve_port, timeout=30)
+    assert client.authenticate("PLAIN", "jdoe", "wrong") == "NO"
+    wrong = (client.response_code, client.response_text)
+    assert client.authenticate("PLAIN", "nobody", "pw") == "NO"
+    assert (client.response_code, client.response_text) == wrong, "no reply reveals whether an account exists"
+    client.logout()

@@ -25,7 +25,7 @@ public struct ConfigurationFile: Sendable {
         "store",
         "pop3.listen", "pop3.tls-listen", "pop3.plaintext-on-loopback", "pop3.idle-timeout", "pop3.max-sessions",
         "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.login-delay", "pop3.expire", "pop3.implementation",
-        "lmtp.listen", "socketmap.listen", "lmtp.hostname", "lmtp.max-message-size", "lmtp.max-recipients",
+        "lmtp.listen", "socketmap.listen", "managesieve.listen", "lmtp.hostname", "lmtp.max-message-size", "lmtp.max-recipients",
         "delivery.subaddress-separator", "delivery.over-quota-temporary",
         "tls.certificate", "tls.private-key", "tls.chunk-size",
         "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
@@ -34,7 +34,7 @@ public struct ConfigurationFile: Sendable {
         "relay.verify-certificate",
         "queue.retry-initial", "queue.retry-maximum", "queue.lifetime", "queue.scan-interval", "queue.concurrency",
     ]
-    static let knownTables: Set<String> = ["pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server", "relay", "queue"]
+    static let knownTables: Set<String> = ["pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server", "relay", "queue", "managesieve"]
 
     /// The embedded default: no file.
     public init() {}
@@ -80,6 +80,7 @@ public struct ConfigurationFile: Sendable {
         }
         if let listen = try reader.endpoints("lmtp.listen") { server.lmtp = listen }
         if let listen = try reader.endpoints("socketmap.listen") { server.socketmap = listen }
+        if let listen = try reader.endpoints("managesieve.listen") { server.manageSieve = listen }
         if let value = try reader.string("lmtp.hostname") {
             guard !value.isEmpty, value.count <= 255, value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
                 throw Error(line: document.values["lmtp.hostname"]?.line, message: "lmtp.hostname must be a host name")
