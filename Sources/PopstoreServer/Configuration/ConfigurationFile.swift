@@ -34,7 +34,9 @@ public struct ConfigurationFile: Sendable {
         "relay.verify-certificate",
         "queue.retry-initial", "queue.retry-maximum", "queue.lifetime", "queue.scan-interval", "queue.concurrency",
     ]
-    static let knownTables: Set<String> = ["pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server", "relay", "queue", "managesieve"]
+    static let knownTables: Set<String> = [
+        "pop3", "lmtp", "socketmap", "delivery", "tls", "login", "server", "relay", "queue", "managesieve",
+    ]
 
     /// The embedded default: no file.
     public init() {}

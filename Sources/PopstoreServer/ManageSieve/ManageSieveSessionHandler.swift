@@ -159,32 +159,42 @@ final class ManageSieveSessionHandler: ChannelInboundHandler {
             owner = nil
             send(response, context: context)
         case .listScripts:
-            store(context: context, { (sieve) throws(PopstoreError) -> Stored in
-                let scripts = try sieve.scripts()
-                return .listed(scripts.scripts.map { ManageSieveScriptEntry(name: $0.name, isActive: $0.name == scripts.active) })
-            })
+            store(
+                context: context,
+                { (sieve) throws(PopstoreError) -> Stored in
+                    let scripts = try sieve.scripts()
+                    return .listed(scripts.scripts.map { ManageSieveScriptEntry(name: $0.name, isActive: $0.name == scripts.active) })
+                })
         case .putScript(let name, let script):
-            store(context: context, { (sieve) throws(PopstoreError) -> Stored in
-                try sieve.put(name, source: script)
-                return .done
-            })
+            store(
+                context: context,
+                { (sieve) throws(PopstoreError) -> Stored in
+                    try sieve.put(name, source: script)
+                    return .done
+                })
         case .setActive(let name):
-            store(context: context, { (sieve) throws(PopstoreError) -> Stored in
-                try sieve.activate(name)
-                return .done
-            })
+            store(
+                context: context,
+                { (sieve) throws(PopstoreError) -> Stored in
+                    try sieve.activate(name)
+                    return .done
+                })
         case .getScript(let name):
             store(context: context, { (sieve) throws(PopstoreError) -> Stored in .retrieved(try sieve.source(of: name)) })
         case .deleteScript(let name):
-            store(context: context, { (sieve) throws(PopstoreError) -> Stored in
-                try sieve.remove(name)
-                return .done
-            })
+            store(
+                context: context,
+                { (sieve) throws(PopstoreError) -> Stored in
+                    try sieve.remove(name)
+                    return .done
+                })
         case .renameScript(let old, let new):
-            store(context: context, { (sieve) throws(PopstoreError) -> Stored in
-                try sieve.rename(old, to: new)
-                return .done
-            })
+            store(
+                context: context,
+                { (sieve) throws(PopstoreError) -> Stored in
+                    try sieve.rename(old, to: new)
+                    return .done
+                })
         }
     }
 
