@@ -87,7 +87,8 @@ let package = Package(
             name: "smtp-fuzz",
             dependencies: ["SMTP", "Socketmap", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .executableTarget(name: "sieve-fuzz", dependencies: ["Sieve"]),
+        .executableTarget(
+            name: "sieve-fuzz", dependencies: ["Sieve", "ManageSieve", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "PopstoreCoreTests", dependencies: ["PopstoreCore"]),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "SASLTests", dependencies: ["SASL"]),

@@ -1,7 +1,10 @@
-// A libFuzzer target for the Sieve language: the lexer and parser, the validator, and the
-// interpreter run on a fixed message (bounded by SieveLimits). Build and run it with
-// `scripts/fuzz`; a normal build makes a stub.
+// A libFuzzer target for the Sieve language (the lexer and parser, the validator, and the
+// interpreter run on a fixed message, bounded by SieveLimits) and for ManageSieve's command
+// and SASL-response parsers, fed whole and in pieces. Build and run it with `scripts/fuzz`;
+// a normal build makes a stub.
 #if FUZZING
+    import ManageSieve
+    import NIOCore
     import Sieve
 
     @_silgen_name("LLVMFuzzerRunDriver")
@@ -30,7 +33,38 @@
         if let program = try? SieveScript.compile(source) {
             _ = try? program.run(on: message, context: SieveRunContext(loadScript: { _, _ in "keep;" }))
         }
+        for split in [max(size, 1), max(1, size / 3), 1] where split == 1 ? size < 512 : true {
+            manageSieve(bytes, split: split)
+        }
         return 0
+    }
+
+    /// ManageSieve input as a session reads it: commands, or SASL responses in between.
+    func manageSieve(_ bytes: [UInt8], split: Int) {
+        var parser = ManageSieveCommandParser()
+        var buffer = ByteBuffer()
+        var offset = 0
+        var saslNext = false
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + split)
+            buffer.writeBytes(bytes[offset..<end])
+            offset = end
+            while true {
+                do {
+                    if saslNext {
+                        guard (try parser.parseSASLResponse(from: &buffer)) != nil else { break }
+                        saslNext = false
+                    } else {
+                        guard let command = try parser.parseCommand(from: &buffer) else { break }
+                        if case .authenticate(_, nil) = command { saslNext = true }
+                    }
+                } catch {
+                    parser.reset()
+                    buffer.clear()
+                    break
+                }
+            }
+        }
     }
 #else
     /// Without the fuzzer (a normal build) the target is a stub that says how to run it.
