@@ -127,6 +127,39 @@ extension InboundDelivery {
             origin: "Sieve rejection by \(account.address)")
     }
 
+    /// Stores an account's own copy with the header its script edited (RFC 5293): the
+    /// trace fields, the edited header, then the body read back from the shared copy.
+    func storeEdited(for account: AccountID, decision: SieveFilter.Decision) -> DeliveryOutcome {
+        guard let transaction, let bodyOffset = transaction.bodyOffset, let header = decision.editedHeader else {
+            return .failed(.temporary("no message to copy"))
+        }
+        do {
+            let copy = try store.beginDelivery(envelope: envelope, recipients: [account], maximumSize: .max)
+            var fields = trace
+            fields.id = copy.uid
+            try copy.append(fields.bytes)
+            try copy.append(Array(header.map { "\($0.name):\($0.value)\r\n" }.joined().utf8) + [0x0D, 0x0A])
+            var atLineStart = true
+            try transaction.readStoredForm(from: bodyOffset) { (chunk) throws(PopstoreError) in
+                // Undo the dot-stuffing of the stored form; the copy stuffs again as it stores.
+                var raw: [UInt8] = []
+                raw.reserveCapacity(chunk.count)
+                for byte in chunk {
+                    if atLineStart && byte == UInt8(ascii: ".") {
+                        atLineStart = false
+                        continue
+                    }
+                    raw.append(byte)
+                    atLineStart = byte == 0x0A
+                }
+                try copy.append(raw)
+            }
+            return try copy.commit(to: [account], retrieved: decision.seen ? [account] : []).first ?? .failed(.temporary("not stored"))
+        } catch {
+            return .failed(error)
+        }
+    }
+
     /// After the replies are known: errors recorded for the user and admin, duplicate ids remembered.
     func recordSieveOutcomes(_ decisions: [AccountID: SieveFilter.Decision], stored: [AccountID: DeliveryOutcome]) {
         let now = store.clock.now()

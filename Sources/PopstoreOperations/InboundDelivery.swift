@@ -154,7 +154,11 @@ public final class InboundDelivery {
                 do {
                     try transaction.seal()
                     for (account, failure) in performSieveActions(decisions) { stored[account] = .failed(failure) }
-                    let keepers = accounts.filter { decisions[$0]?.keep ?? true }
+                    // A script that edited the header gets a copy of its own; the others share one.
+                    for (account, decision) in decisions where decision.keep && decision.editedHeader != nil {
+                        stored[account] = storeEdited(for: account, decision: decision)
+                    }
+                    let keepers = accounts.filter { (decisions[$0]?.keep ?? true) && decisions[$0]?.editedHeader == nil }
                     let seen = Set(accounts.filter { decisions[$0]?.seen ?? false })
                     let results = try transaction.commit(to: keepers, retrieved: seen)
                     for (account, result) in zip(keepers, results) where stored[account] == nil { stored[account] = result }

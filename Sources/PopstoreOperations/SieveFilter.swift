@@ -33,6 +33,8 @@ struct SieveFilter {
         var rejection: (reason: String, extended: Bool)?
         var vacation: SieveVacation?
         var duplicateChecks: [SieveDuplicateCheck] = []
+        /// The header as `addheader`/`deleteheader` left it (RFC 5293), when they ran.
+        var editedHeader: [SieveMessage.HeaderField]?
         /// Why the script could not decide; the message is kept.
         var error: String?
     }
@@ -45,7 +47,8 @@ struct SieveFilter {
         }
         let result: SieveResult
         do { result = try program.run(on: message, context: context) } catch { return Decision(error: "\(error)") }
-        var decision = Decision(keep: result.implicitKeep, duplicateChecks: result.duplicateChecks)
+        var decision = Decision(
+            keep: result.implicitKeep, duplicateChecks: result.duplicateChecks, editedHeader: result.editedHeader)
         var flags = result.implicitKeep ? result.implicitKeepFlags : []
         for action in result.actions {
             switch action {

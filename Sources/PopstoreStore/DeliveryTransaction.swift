@@ -25,6 +25,8 @@ public final class DeliveryTransaction {
     private var finished = false
     /// Set once the message is complete and durable in its tmp files (``seal()``).
     private var sealed: (entry: MaildropEntryName, storedSize: Int)?
+    /// The stored offset of the body (just past the blank line), once sealed.
+    public private(set) var bodyOffset: Int?
     /// Largest raw message accepted, in octets.
     public let maximumSize: Int
 
@@ -94,6 +96,7 @@ public final class DeliveryTransaction {
             abort()
             throw Store.classify(error)
         }
+        bodyOffset = pop3.headerLength
         sealed = (
             MaildropEntryName(
                 arrivalMicros: Int64((envelope.arrival.timeIntervalSince1970 * 1_000_000).rounded()), uid: uid,

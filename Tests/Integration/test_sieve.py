@@ -64,6 +64,30 @@ def test_fileinto_with_seen_and_discard(running, tmp_path):
     assert [m["retrieved"] for m in stored] == [True, False], "\\Seen marks the message retrieved"
 
 
+def test_editheader_changes_only_that_accounts_copy(running, tmp_path):
+    ps, server, _ = running
+    ps.add("other", "--password", "pw")
+    put(ps, tmp_path, 'require "editheader";\naddheader "X-Filtered" "by my script";\ndeleteheader "Message-ID";\n')
+    dotted = message("edited").replace(b"body of edited\r\n", b".leading dot\r\nbody of edited\r\n")
+    with server.lmtp() as client:  # two recipients: one reply each after the data (RFC 2033)
+        client.ehlo_or_helo_if_needed()
+        client.mail("a@sender.test")
+        assert client.rcpt("jdoe@example.com")[0] == 250 and client.rcpt("other@example.com")[0] == 250
+        client.putcmd("data")
+        assert client.getreply()[0] == 354
+        client.send(dotted.replace(b"\r\n.", b"\r\n..") + b".\r\n")
+        assert [client.getreply()[0], client.getreply()[0]] == [250, 250]
+    [mine] = ps.messages("jdoe")
+    [theirs] = ps.messages("other")
+    edited = ps.message_bytes("jdoe", mine["uid"])
+    plain = ps.message_bytes("other", theirs["uid"])
+    head, _, body = edited.partition(b"\r\n\r\n")
+    assert b"X-Filtered: by my script" in head and b"Message-ID" not in head
+    assert head.startswith(b"Return-Path: <a@sender.test>\r\nReceived: ")
+    assert body == b".leading dot\r\nbody of edited\r\n"
+    assert b"X-Filtered" not in plain and b"Message-ID: <edited@sender.test>" in plain
+
+
 def test_ereject_is_a_550_in_the_protocol(running, tmp_path):
     ps, server, _ = running
     put(ps, tmp_path, 'require "ereject";\nif address :is "from" "pest@sender.test" { ereject "I do not take mail from you"; }\n')
