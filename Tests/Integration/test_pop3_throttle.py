@@ -109,3 +109,66 @@ def test_failures_slow_down_and_lock_out_only_that_address(ps, serve):
     assert elapsed < 1.0, f"{VICTIM} from {SECOND_HOST} took {elapsed:.2f}s"
     assert raw.cmd("QUIT").startswith(b"+OK")
     raw.close()
+
+
+def test_a_thousand_wrong_passwords_are_refused_cheaply_while_another_address_logs_in(ps, serve, tmp_path):
+    """1,000 wrong passwords from one address (50 connections, pipelining nothing): every
+    one is refused with [AUTH], only the first few cost a password hash (then the account is
+    locked for that address and answers come at once), and during the attack a login from
+    another address takes well under a second. The failure delay is capped at 1 s here
+    (login.max-failure-delay) to keep the test short; its growth is the test above."""
+    add_account(ps, VICTIM, VICTIM_PW)
+    add_account(ps, OTHER, OTHER_PW)
+    config = tmp_path / "fast-throttle.toml"
+    config.write_text("[login]\nmax-failure-delay = 1\n")
+    server = serve("--config", str(config))
+    per_connection, connections = 20, 50
+    replies: list[bytes] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def guess(worker: int):
+        try:
+            raw = server.raw()
+            greeting(raw)
+            for i in range(per_connection):
+                assert raw.cmd(f"USER {VICTIM}").startswith(b"+OK")
+                reply = raw.cmd(f"PASS guess-{worker}-{i}", timeout=60)
+                with lock:
+                    replies.append(reply)
+            raw.close()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    started = time.monotonic()
+    attackers = [threading.Thread(target=guess, args=(n,), daemon=True) for n in range(connections)]
+    for thread in attackers:
+        thread.start()
+    # While the guesses run, another account logs in from another address at once.
+    logins = []
+    while any(t.is_alive() for t in attackers) and len(logins) < 5:
+        start = time.monotonic()
+        raw = server.raw(source=SECOND_HOST)
+        greeting(raw)
+        assert raw.login(OTHER, OTHER_PW).startswith(b"+OK")
+        logins.append(time.monotonic() - start)
+        assert raw.cmd("QUIT").startswith(b"+OK")
+        raw.close()
+    for thread in attackers:
+        thread.join(timeout=120)
+    elapsed = time.monotonic() - started
+    if errors:
+        raise errors[0]
+    assert len(replies) == per_connection * connections == 1000
+    assert all(r.startswith(b"-ERR [AUTH]") for r in replies), {r for r in replies if not r.startswith(b"-ERR [AUTH]")}
+    assert logins and max(logins) < 1.0, f"logins from {SECOND_HOST} during the attack took {logins}"
+    assert elapsed < 90, f"the attack took {elapsed:.1f}s"
+    # The right password from the attacking address is refused too, for now.
+    raw = server.raw()
+    greeting(raw)
+    assert raw.login(VICTIM, VICTIM_PW).startswith(b"-ERR [AUTH]")
+    raw.close()
+    # Hashes were paid only for the first failures: the log counts the failures the
+    # throttle let through to a password check.
+    checked = server.log().count("login failed")
+    assert checked <= 60, f"{checked} password checks for 1,000 guesses"
