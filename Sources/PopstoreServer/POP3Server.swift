@@ -22,9 +22,6 @@ public struct POP3Server: Service {
     let store: Store
     let barrier: BindBarrier
 
-    /// The TLS context in use; ManageSieve's STARTTLS shares it, so SIGHUP renews both.
-    public var tls: TLSContextBox { services.tls }
-
     /// - Parameter onBound: told one line per bound endpoint ("pop3 127.0.0.1:1110").
     public init(
         store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,

@@ -29,7 +29,7 @@ struct POP3Services: Sendable {
 
 /// The TLS context in use, replaced as a whole when SIGHUP reloads the certificate;
 /// sessions already running keep the context they started with.
-public final class TLSContextBox: Sendable {
+final class TLSContextBox: Sendable {
     private let box: NIOLockedValueBox<NIOSSLContext>
 
     init(_ context: NIOSSLContext) {

@@ -111,9 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             onBound: printLine)
         let socketmap = SocketmapServer(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
-        let manageSieve = try ManageSieveServer(
-            store: store, configuration: config, logger: logger, threadPool: threadPool, tls: pop3.tls, barrier: barrier,
-            onBound: printLine)
+        let manageSieve = ManageSieveServer(sharingWith: pop3, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(
             configuration: .init(
                 services: [

@@ -7,44 +7,17 @@ import PopstoreStore
 import SASL
 import ServiceLifecycle
 
-/// What every ManageSieve session of one server shares; all of it Sendable.
-struct ManageSieveServices: Sendable {
-    let configuration: ServerConfiguration
-    let access: MailboxAccess
-    let throttle: LoginThrottle
-    let sessions: SessionCounter
-    let tls: TLSContextBox
-    let sasl: SASLServerConfiguration
-    let threadPool: NIOThreadPool
-    let logger: Logger
-    let clock: WallClock
-
-    /// The same mechanisms as POP3's.
-    var mechanisms: [SASLMechanismName] {
-        access.store.settings.legacyAuth ? [.scramSHA256, .cramMD5, .plain, .login] : [.scramSHA256, .plain, .login]
-    }
-}
-
 /// The ManageSieve listeners (RFC 5804, STARTTLS on the plain port) as one Service: users
-/// put, list, activate and remove their Sieve scripts with their POP3 credentials; the
-/// same login throttle, session limits and TLS certificate as POP3.
+/// put, list, activate and remove their Sieve scripts with their POP3 credentials. It
+/// shares the POP3 server's services: one login throttle (a guess over ManageSieve counts
+/// against POP3 too), one session count, one TLS certificate (SIGHUP renews both).
 public struct ManageSieveServer: Service {
-    let services: ManageSieveServices
+    let services: POP3Services
     let barrier: BindBarrier
     let onBound: @Sendable (String) -> Void
 
-    public init(
-        store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
-        threadPool: NIOThreadPool = .singleton, tls: TLSContextBox, barrier: BindBarrier, onBound: @escaping @Sendable (String) -> Void
-    ) throws {
-        guard let decoyKey = ScramDecoyKey(rawBytes: try store.scramDecoyKeyBytes()),
-            let sasl = SASLServerConfiguration(challengeHost: "popstore", scramDecoyKey: decoyKey, successData: .asChallenge)
-        else { throw PopstoreError.permanent("cannot set up SASL") }
-        services = ManageSieveServices(
-            configuration: configuration,
-            access: MailboxAccess(store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds),
-            throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
-            tls: tls, sasl: sasl, threadPool: threadPool, logger: logger, clock: clock)
+    public init(sharingWith pop3: POP3Server, barrier: BindBarrier, onBound: @escaping @Sendable (String) -> Void) {
+        services = pop3.services
         self.barrier = barrier
         self.onBound = onBound
     }

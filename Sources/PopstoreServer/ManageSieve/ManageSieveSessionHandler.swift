@@ -14,7 +14,7 @@ final class ManageSieveSessionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let services: ManageSieveServices
+    private let services: POP3Services
     private var machine: ManageSieveSessionStateMachine
     private var parser = ManageSieveCommandParser()
     private var input = ByteBuffer()
@@ -26,7 +26,7 @@ final class ManageSieveSessionHandler: ChannelInboundHandler {
     private var counted = false
     private let loopback: Bool
 
-    init(services: ManageSieveServices, loopback: Bool, sessionID: String) {
+    init(services: POP3Services, loopback: Bool, sessionID: String) {
         self.services = services
         self.loopback = loopback
         var logger = services.logger
