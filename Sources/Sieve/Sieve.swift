@@ -4,6 +4,8 @@
 /// Public API:
 /// - `SieveScript.compile(_:capabilities:) throws(SieveError) -> SieveProgram`: lexes,
 ///   parses and validates; errors carry `line:column`.
+/// - `SieveScript.check(_:capabilities:) -> [SieveError]`: every error at once (the
+///   parser and validator recover after each), for ManageSieve's CHECKSCRIPT and editors.
 /// - `SieveScript.parse(_:) throws(SieveError) -> [SieveSyntax.Command]`: the generic
 ///   syntax tree only (for ManageSieve's CHECKSCRIPT-style syntax checks and tools).
 /// - `SieveProgram.run(on:context:) throws(SieveRuntimeError) -> SieveResult`: runs one
@@ -24,6 +26,15 @@ public enum SieveScript {
 
     public static func parse(_ source: String) throws(SieveError) -> [SieveSyntax.Command] {
         try SieveParser.parse(source)
+    }
+
+    /// Every error in a script, in script order (at most `SieveLimits.maximumCompileErrors`);
+    /// empty when it compiles. Lexical and syntax errors come alone: a script that does not
+    /// parse is not validated.
+    public static func check(_ source: String, capabilities: SieveCapabilities = .all) -> [SieveError] {
+        let (commands, syntaxErrors) = SieveParser.parseAll(source)
+        guard syntaxErrors.isEmpty else { return syntaxErrors }
+        return SieveValidator.validateAll(commands, available: capabilities).1
     }
 }
 

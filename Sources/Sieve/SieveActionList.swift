@@ -1,7 +1,8 @@
 /// The actions of one run, with the rules for combining them.
 ///
-/// - Duplicates merge: keep twice is one keep, fileinto one mailbox twice is one, a
-///   redirect to one address twice is one (RFC 5228 §2.10.3).
+/// - Duplicates merge: keep twice is one keep, fileinto one mailbox twice is one, keep
+///   and fileinto "INBOX" are one, a redirect to one address twice is one (RFC 5228
+///   §2.10.3, §4.3).
 /// - reject/ereject cannot be combined with keep, fileinto, redirect or vacation, nor
 ///   with each other (RFC 5429 §2.1, §2.2); vacation may run once (RFC 5230 §4.7).
 /// - keep, fileinto and redirect without `:copy`, discard and reject cancel the implicit
@@ -16,16 +17,16 @@ struct SieveActionList {
         switch action {
         case .keep(let flags):
             implicitKeep = false
-            if let index = actions.firstIndex(where: { if case .keep = $0 { true } else { false } }) {
-                actions[index] = .keep(flags: flags)
+            if let index = actions.firstIndex(where: Self.storesInInbox) {
+                actions[index] = Self.withFlags(actions[index], flags, copy: false)
                 return
             }
         case .fileinto(let mailbox, let flags, let copy, let create):
             if !copy { implicitKeep = false }
-            if let index = actions.firstIndex(where: { if case .fileinto(mailbox, _, _, _) = $0 { true } else { false } }) {
-                if case .fileinto(_, _, let oldCopy, let oldCreate) = actions[index] {
-                    actions[index] = .fileinto(mailbox: mailbox, flags: flags, copy: copy && oldCopy, create: create || oldCreate)
-                }
+            // keep is fileinto the default mailbox (RFC 5228 §4.3), so fileinto "INBOX"
+            // is a duplicate of keep.
+            if let index = actions.firstIndex(where: { Self.stores($0, in: mailbox) }) {
+                actions[index] = Self.withFlags(actions[index], flags, copy: copy, create: create)
                 return
             }
         case .redirect(let address, let copy):
@@ -55,6 +56,35 @@ struct SieveActionList {
             throw SieveRuntimeError(kind: .tooManyActions, location: location, message: "more than \(SieveLimits.maximumActions) actions")
         }
         actions.append(action)
+    }
+
+    /// IMAP's INBOX, the default mailbox, whose name is not case-sensitive (RFC 3501 §5.1).
+    private static func isInbox(_ mailbox: String) -> Bool { mailbox.lowercased() == "inbox" }
+
+    private static func storesInInbox(_ action: SieveAction) -> Bool {
+        switch action {
+        case .keep: true
+        case .fileinto(let mailbox, _, _, _): isInbox(mailbox)
+        default: false
+        }
+    }
+
+    /// Whether `action` stores the message in `mailbox` (keep stores it in INBOX).
+    private static func stores(_ action: SieveAction, in mailbox: String) -> Bool {
+        if isInbox(mailbox) { return storesInInbox(action) }
+        if case .fileinto(let other, _, _, _) = action { return other == mailbox }
+        return false
+    }
+
+    /// A stored action asked for again: the later flags apply; it is a copy only if both
+    /// requests were, and creates the mailbox if either did.
+    private static func withFlags(_ action: SieveAction, _ flags: [String], copy: Bool, create: Bool = false) -> SieveAction {
+        switch action {
+        case .keep: return .keep(flags: flags)
+        case .fileinto(let mailbox, _, let oldCopy, let oldCreate):
+            return .fileinto(mailbox: mailbox, flags: flags, copy: copy && oldCopy, create: create || oldCreate)
+        default: return action
+        }
     }
 
     private func checkConflicts(_ action: SieveAction, at location: SourceLocation) throws(SieveRuntimeError) {

@@ -12,6 +12,18 @@ enum SieveAddressList {
         var full: String { domain.map { "\(localPart)@\($0)" } ?? localPart }
     }
 
+    /// Header fields whose body is an address list (or a single address or path), the
+    /// only ones the `address` test may read. RFC 5228 §5.1 requires From, To, Cc, Bcc,
+    /// Sender, Resent-From and Resent-To, and asks for any other field that holds
+    /// addresses: the rest of RFC 5322 §3.6.2–§3.6.7 and common delivery fields.
+    static let addressHeaderNames: Set<String> = [
+        "from", "sender", "reply-to", "to", "cc", "bcc", "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+        "return-path", "delivered-to", "envelope-to", "x-original-to", "x-envelope-from", "x-envelope-to", "errors-to",
+        "disposition-notification-to", "mail-followup-to", "mail-reply-to", "original-recipient", "approved",
+    ]
+
+    static func isAddressHeader(_ name: String) -> Bool { addressHeaderNames.contains(name.lowercased()) }
+
     // address-list = (address *("," address))
     // address = mailbox / group;  group = display-name ":" [group-list] ";"
     static func parse(_ value: String) -> [Address] {
@@ -71,15 +83,6 @@ enum SieveAddressList {
         func append(_ character: Character) {
             if inAngle { angle?.append(character) } else { plain.append(character) }
         }
-    }
-
-    /// The single address of a redirect target, or `nil` unless the text is exactly one
-    /// address with a local part and a domain.
-    static func parseSingle(_ value: String) -> Address? {
-        let addresses = parse(value)
-        guard addresses.count == 1, let domain = addresses[0].domain, !domain.isEmpty, !addresses[0].localPart.isEmpty
-        else { return nil }
-        return addresses[0]
     }
 
     // addr-spec = local-part "@" domain; a source route "@a,@b:" before it is dropped.

@@ -22,7 +22,8 @@ struct SieveArgumentReader {
     private var positional: [SieveSyntax.Argument] = []
     private var nextPositional = 0
 
-    /// Splits `arguments`; a tag not in `shapes` is an error, as is a tag given twice.
+    /// Splits `arguments`; a tag not in `shapes` is an error, as is a tag given twice or
+    /// after a positional argument.
     init(_ arguments: [SieveSyntax.Argument], of owner: String, at location: SourceLocation, shapes: [String: TagShape])
         throws(SieveError)
     {
@@ -39,6 +40,12 @@ struct SieveArgumentReader {
             let name = rawName.lowercased()
             guard let shape = shapes[name] else {
                 throw SieveError(location: argument.location, message: "unknown tag ':\(rawName)' for '\(owner)'")
+            }
+            // RFC 5228 §2.6.2: tagged arguments come before the positional ones.
+            if let last = positional.last {
+                throw SieveError(
+                    location: argument.location,
+                    message: "unexpected tag ':\(rawName)' for '\(owner)' after its positional argument at \(last.location)")
             }
             guard tags[name] == nil else {
                 throw SieveError(location: argument.location, message: "tag ':\(name)' given twice")

@@ -21,7 +21,10 @@ extension SieveInterpreter {
             let values = fields(names, index: index).map { SieveHeaderValue.comparable($0.value) }
             return try compare(values, match, at: location)
         case .address(let names, let part, let index, let match):
-            let addresses = fields(names, index: index).flatMap { SieveAddressList.parse(SieveHeaderValue.unfold($0.value)) }
+            // RFC 5228 §5.1: only fields that hold addresses; a name from a variable may
+            // turn out to be another field, which is then left out.
+            let addressFields = names.filter { SieveAddressList.isAddressHeader(expand($0)) }
+            let addresses = fields(addressFields, index: index).flatMap { SieveAddressList.parse(SieveHeaderValue.unfold($0.value)) }
             return try compare(addresses.compactMap { Self.part(part, of: $0) }, match, at: location)
         case .envelope(let parts, let part, let match):
             var values: [String] = []
@@ -36,8 +39,10 @@ extension SieveInterpreter {
             }
             return try compare(values, match, at: location)
         case .body(let transform, let match):
+            guard message.hasBody else { return false }
             try charge(message.body.count / 64, at: location)
-            return try compare(SieveBodyExtractor.texts(of: message, transform: transform, expand: expand), match, at: location)
+            let texts = SieveBodyExtractor.texts(of: message, transform: transform, expand: expand)
+            return try compare(texts, match, at: location, setsMatchVariables: false)
         case .string(let sources, let match):
             // RFC 5229 §5: empty strings are not counted by :count.
             var values = sources.map(expand)
@@ -50,11 +55,16 @@ extension SieveInterpreter {
             return duplicateTest(duplicate)
         case .hasFlag(let names, let match):
             let flags = names.isEmpty ? internalFlags : names.flatMap { Self.flags(in: [variables[$0] ?? ""]) }
-            return try compare(flags, match, at: location)
+            // The keys are a list of flags too: "junk forward" is the keys "junk" and
+            // "forward" (RFC 5232 §4's example).
+            var flagMatch = match
+            flagMatch.keys = match.keys.map(expand).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+                .map { SieveText(literal: String($0)) }
+            return try compare(flags, flagMatch, at: location)
         case .mailboxExists(let names):
             return names.allSatisfy { name in
                 let mailbox = expand(name)
-                return testsuite?.mailboxes[mailbox] != nil || context.mailboxExists(mailbox)
+                return testsuite?.mailboxes[SieveTestsuiteState.mailboxName(mailbox)] != nil || context.mailboxExists(mailbox)
             }
         case .ihave(let names):
             return names.allSatisfy(program.capabilities.contains)
@@ -67,13 +77,17 @@ extension SieveInterpreter {
 
     /// Compares values with the keys, and on success under `:matches` sets the match
     /// variables (RFC 5229 §3.2) when the script uses variables.
-    mutating func compare(_ values: [String], _ match: SieveMatch, at location: SourceLocation) throws(SieveRuntimeError) -> Bool {
+    /// `setsMatchVariables` is false for `body`, which RFC 5173 §6 exempts: the match
+    /// variables keep their values.
+    mutating func compare(_ values: [String], _ match: SieveMatch, at location: SourceLocation, setsMatchVariables: Bool = true)
+        throws(SieveRuntimeError) -> Bool
+    {
         var cost = 0
         let outcome = SieveMatcher.match(
             values: values, keys: match.keys.map(expand), type: match.type, comparator: match.comparator, steps: &cost)
         try charge(cost, at: location)
         warnings += outcome.warnings.map { "\(location): \($0)" }
-        if outcome.matched, let captures = outcome.captures, program.requiredCapabilities.contains("variables") {
+        if setsMatchVariables, outcome.matched, let captures = outcome.captures, program.requiredCapabilities.contains("variables") {
             matchVariables = captures.map { Self.truncated($0, to: SieveLimits.maximumVariableSize) }
         }
         return outcome.matched

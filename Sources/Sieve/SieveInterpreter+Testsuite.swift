@@ -27,6 +27,8 @@ extension SieveInterpreter {
             switch name {
             case "message":
                 message = SieveMessage(parsing: Array(text.utf8), envelopeFrom: message.envelopeFrom, envelopeTo: message.envelopeTo)
+                // A new message comes without flags.
+                internalFlags = []
                 testsuite?.resultMessage = nil
             case "envelope.from": message.envelopeFrom = Self.envelopePath(text)
             case "envelope.to": message.envelopeTo = Self.envelopePath(text)
@@ -40,11 +42,11 @@ extension SieveInterpreter {
                 testsuite?.currentFailure = "test_message: no message \(index) there"
                 return true
             }
-            message = found
+            (message, internalFlags) = (found.message, found.flags)
         case .resultReset:
             actions = SieveActionList()
             testsuite?.resultMessage = nil
-            testsuite?.resultFlags = []
+            testsuite?.resultFlags = nil
         case .configSet(let name, let value):
             let (key, text) = (expand(name), expand(value))
             testsuite?.config[key] = text
@@ -53,7 +55,7 @@ extension SieveInterpreter {
             testsuite?.config[key] = nil
         case .mailboxCreate(let name):
             let mailbox = expand(name)
-            testsuite?.mailboxes[mailbox, default: []] += []
+            testsuite?.mailboxes[SieveTestsuiteState.mailboxName(mailbox), default: []] += []
         case .ignored:
             break
         }
@@ -71,12 +73,20 @@ extension SieveInterpreter {
                 state.errors = ["script '\(name)' not found"]
                 return false
             }
+            let errors = SieveScript.check(source, capabilities: SieveTestsuite.capabilities)
+            guard errors.isEmpty else {
+                // As in Pigeonhole's test log: each error's message, then one line saying
+                // which stage failed.
+                let (_, syntaxErrors) = SieveParser.parseAll(source)
+                state.errors = errors.map(\.message) + [syntaxErrors.isEmpty ? "validation failed" : "parse failed"]
+                return false
+            }
             do {
                 state.compiled = try SieveScript.compile(source, capabilities: SieveTestsuite.capabilities)
                 state.errors = []
                 return true
             } catch {
-                state.errors = [error.description]
+                state.errors = [error.message]
                 return false
             }
         case .scriptRun(let appendResult):
@@ -101,7 +111,7 @@ extension SieveInterpreter {
             state.resultFlags = inner.internalFlags
             return true
         case .resultExecute:
-            state.executeResult(actions, original: message)
+            state.executeResult(actions, original: message, implicitKeepFlags: state.resultFlags ?? internalFlags)
             actions = SieveActionList()
             return true
         case .resultAction(let index, let match):
@@ -111,7 +121,7 @@ extension SieveInterpreter {
             return try compare(Self.select(state.errors, index), match, at: location)
         case .message(let source, let index):
             guard let found = state.message(from: source, index: index, expand: expand) else { return false }
-            message = found
+            (message, internalFlags) = (found.message, found.flags)
             return true
         }
     }

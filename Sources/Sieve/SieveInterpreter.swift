@@ -59,7 +59,7 @@ struct SieveInterpreter {
             try actions.add(.discard, at: location)
         case .redirect(let addressText, let copy):
             let address = expand(addressText)
-            guard let parsed = SieveAddressList.parseSingle(address) else {
+            guard let parsed = SieveMailbox.parse(address) else {
                 throw SieveRuntimeError(kind: .invalidArgument, location: location, message: "redirect address '\(address)' is not valid")
             }
             try actions.add(.redirect(address: parsed.full, copy: copy), at: location)

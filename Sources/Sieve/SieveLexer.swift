@@ -9,23 +9,46 @@ struct SieveLexer {
     private var offset = 0
     private var line = 1
     private var column = 1
+    /// Errors found so far; the lexer goes on after each one, so that a script's author
+    /// sees every mistake at once.
+    private(set) var errors: [SieveError] = []
 
     init(_ source: String) {
         bytes = Array(source.utf8)
     }
 
-    /// All tokens of the script, ending with `.endOfScript`.
+    /// All tokens of the script, ending with `.endOfScript`; throws the first error.
     static func tokens(of source: String) throws(SieveError) -> [SieveToken] {
+        let (tokens, errors) = scan(source)
+        if let first = errors.first { throw first }
+        return tokens
+    }
+
+    /// All tokens of the script and every lexical error. After an error the lexer goes on:
+    /// a run of characters that cannot start a token becomes one `.invalid` token, a number
+    /// too large becomes the largest number, an unterminated string or comment ends the script.
+    static func scan(_ source: String) -> (tokens: [SieveToken], errors: [SieveError]) {
         var lexer = SieveLexer(source)
         var tokens: [SieveToken] = []
         while true {
-            let token = try lexer.next()
+            let token = lexer.next()
             tokens.append(token)
-            if token.kind == .endOfScript { return tokens }
+            if token.kind == .endOfScript { return (tokens, lexer.errors) }
         }
     }
 
-    mutating func next() throws(SieveError) -> SieveToken {
+    mutating func next() -> SieveToken {
+        do {
+            return try token()
+        } catch {
+            errors.append(error)
+            offset = bytes.count
+            return SieveToken(kind: .endOfScript, location: location)
+        }
+    }
+
+    /// The next token; an error thrown here cannot be recovered from and ends the script.
+    private mutating func token() throws(SieveError) -> SieveToken {
         try skipWhiteSpaceAndComments()
         let start = location
         guard let byte = peek() else { return SieveToken(kind: .endOfScript, location: start) }
@@ -45,11 +68,12 @@ struct SieveLexer {
         case UInt8(ascii: ":"):
             advance()
             guard let next = peek(), Self.isIdentifierStart(next) else {
-                throw SieveError(location: start, message: "expected a tag name after ':'")
+                errors.append(SieveError(location: start, message: "expected a tag name after ':'"))
+                return SieveToken(kind: .invalid, location: start)
             }
             return SieveToken(kind: .tag(identifier()), location: start)
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return SieveToken(kind: .number(try number()), location: start)
+            return SieveToken(kind: .number(number()), location: start)
         case _ where Self.isIdentifierStart(byte):
             let name = identifier()
             if name.lowercased() == "text", peek() == UInt8(ascii: ":") {
@@ -58,8 +82,23 @@ struct SieveLexer {
             }
             return SieveToken(kind: .identifier(name), location: start)
         default:
-            throw SieveError(location: start, message: "unexpected character \(Self.describe(byte))")
+            let first = offset
+            advance()
+            while let next = peek(), !Self.canStartToken(next) {
+                advance()
+            }
+            let run = bytes[first..<offset]
+            let message =
+                run.count == 1
+                ? "unexpected character \(Self.describe(byte))" : "unexpected characters '\(String(decoding: run, as: UTF8.self))'"
+            errors.append(SieveError(location: start, message: message))
+            return SieveToken(kind: .invalid, location: start)
         }
+    }
+
+    /// Whether a token, white space or a comment can begin with `byte`.
+    private static func canStartToken(_ byte: UInt8) -> Bool {
+        isIdentifierStart(byte) || isDigit(byte) || Array("[]{}(),;\":#/ \t\r\n".utf8).contains(byte)
     }
 
     // MARK: - White space and comments
@@ -72,9 +111,9 @@ struct SieveLexer {
             case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 advance()
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                try lineEnd()
+                lineEnd()
             case UInt8(ascii: "#"):
-                try hashComment()
+                hashComment()
             case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                 try bracketComment()
             default:
@@ -85,11 +124,11 @@ struct SieveLexer {
 
     // hash-comment = "#" *octet-not-crlf CRLF
     // A comment on the last line may end at the end of the script.
-    private mutating func hashComment() throws(SieveError) {
+    private mutating func hashComment() {
         while let byte = peek(), byte != UInt8(ascii: "\r"), byte != UInt8(ascii: "\n") {
             advance()
         }
-        if peek() != nil { try lineEnd() }
+        if peek() != nil { lineEnd() }
     }
 
     // bracket-comment = "/*" *not-star 1*STAR *(not-star-slash *not-star 1*STAR) "/"
@@ -102,7 +141,7 @@ struct SieveLexer {
                 return
             }
             if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
-                try lineEnd()
+                lineEnd()
             } else {
                 advance()
             }
@@ -111,12 +150,13 @@ struct SieveLexer {
     }
 
     /// Consumes CRLF or LF at the current position.
-    private mutating func lineEnd() throws(SieveError) {
+    private mutating func lineEnd() {
         if peek() == UInt8(ascii: "\r") {
-            guard peek(1) == UInt8(ascii: "\n") else {
-                throw SieveError(location: location, message: "CR not followed by LF")
+            if peek(1) == UInt8(ascii: "\n") {
+                offset += 1
+            } else {
+                errors.append(SieveError(location: location, message: "CR not followed by LF"))
             }
-            offset += 1
         }
         offset += 1
         line += 1
@@ -135,7 +175,8 @@ struct SieveLexer {
 
     // number = 1*DIGIT [ QUANTIFIER ]
     // QUANTIFIER = "K" / "M" / "G"
-    private mutating func number() throws(SieveError) -> UInt64 {
+    /// A number too large is reported and read as `SieveLimits.maximumNumber`.
+    private mutating func number() -> UInt64 {
         let start = location
         var value: UInt64 = 0
         var overflow = false
@@ -159,10 +200,11 @@ struct SieveLexer {
             value <<= shift
         }
         if let next = peek(), Self.isIdentifierStart(next) {
-            throw SieveError(location: location, message: "unexpected character \(Self.describe(next)) after number")
+            errors.append(SieveError(location: location, message: "unexpected character \(Self.describe(next)) after number"))
         }
         guard !overflow, value <= SieveLimits.maximumNumber else {
-            throw SieveError(location: start, message: "number is larger than \(SieveLimits.maximumNumber)")
+            errors.append(SieveError(location: start, message: "number is larger than \(SieveLimits.maximumNumber)"))
+            return SieveLimits.maximumNumber
         }
         return value
     }
@@ -185,13 +227,13 @@ struct SieveLexer {
                 advance()
                 guard let escaped = peek() else { break }
                 if escaped == UInt8(ascii: "\r") || escaped == UInt8(ascii: "\n") {
-                    try appendLineEnd(to: &value)
+                    appendLineEnd(to: &value)
                 } else {
                     value.append(escaped)
                     advance()
                 }
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                try appendLineEnd(to: &value)
+                appendLineEnd(to: &value)
             default:
                 value.append(byte)
                 advance()
@@ -200,8 +242,8 @@ struct SieveLexer {
         throw SieveError(location: start, message: "unterminated string")
     }
 
-    private mutating func appendLineEnd(to value: inout [UInt8]) throws(SieveError) {
-        try lineEnd()
+    private mutating func appendLineEnd(to value: inout [UInt8]) {
+        lineEnd()
         value.append(contentsOf: [0x0D, 0x0A])
     }
 
@@ -213,9 +255,9 @@ struct SieveLexer {
         }
         switch peek() {
         case UInt8(ascii: "#"):
-            try hashComment()
+            hashComment()
         case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-            try lineEnd()
+            lineEnd()
         default:
             throw SieveError(location: location, message: "expected end of line after 'text:'")
         }
@@ -227,7 +269,7 @@ struct SieveLexer {
             }
             let content = bytes[lineStart..<offset]
             guard peek() != nil else { break }
-            try lineEnd()
+            lineEnd()
             if content.count == 1, content.first == UInt8(ascii: ".") {
                 return String(decoding: value, as: UTF8.self)
             }

@@ -7,6 +7,10 @@ public enum SieveLimits {
     /// default `sieve_max_script_size` is the same).
     public static let maximumScriptSize = 1 << 20
 
+    /// Errors one compilation reports: enough for any script a person wrote, while a
+    /// script of garbage still gets a short report.
+    public static let maximumCompileErrors = 64
+
     /// Deepest nesting of blocks and tests. The parser and interpreter recurse, so this
     /// bounds their stack use; no real filter nests more than a handful of levels.
     public static let maximumNestingDepth = 32

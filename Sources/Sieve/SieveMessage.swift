@@ -15,6 +15,10 @@ public struct SieveMessage: Sendable {
     public var headerFields: [HeaderField]
     /// The body bytes after the blank line, as received.
     public var body: [UInt8]
+    /// Whether the header was followed by the blank line that begins a body. RFC 5173 §5:
+    /// a message that is a header only has no body text at all, so every `body` test is
+    /// false, even one for the empty string.
+    public var hasBody = true
     /// The size the `size` test compares, in octets (RFC 5228 §5.9).
     public var size: Int
     /// The SMTP MAIL FROM address without angle brackets; empty for the null sender.
@@ -36,6 +40,20 @@ public struct SieveMessage: Sendable {
         self.init(
             headerFields: fields, body: Array(bytes[bodyStart...]), size: bytes.count, envelopeFrom: envelopeFrom,
             envelopeTo: envelopeTo)
+        hasBody = Self.hasSeparator(bytes, bodyStart: bodyStart)
+    }
+
+    /// Whether the header block that ends at `bodyStart` ended with an empty line.
+    static func hasSeparator(_ bytes: some Collection<UInt8>, bodyStart: Int) -> Bool {
+        guard bodyStart > 0, bodyStart <= bytes.count else { return false }
+        let head = bytes.prefix(bodyStart)
+        // The header ends with the empty line "\n" (or "\r\n") right after a line end,
+        // or the message begins with it.
+        var tail = Array(head.suffix(4))
+        guard tail.last == 0x0A else { return false }
+        tail.removeLast()
+        if tail.last == 0x0D { tail.removeLast() }
+        return tail.isEmpty || tail.last == 0x0A
     }
 
     /// The fields of a header block and the offset where the body begins.

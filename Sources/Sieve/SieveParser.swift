@@ -4,19 +4,41 @@ struct SieveParser {
     private let tokens: [SieveToken]
     private var index = 0
     private var depth = 0
+    private var errors: [SieveError] = []
 
-    /// Parses a whole script.
+    /// Parses a whole script; throws the first error.
     static func parse(_ source: String) throws(SieveError) -> [SieveSyntax.Command] {
-        guard source.utf8.count <= SieveLimits.maximumScriptSize else {
-            throw SieveError(location: .start, message: "script is larger than \(SieveLimits.maximumScriptSize) bytes")
-        }
-        var parser = SieveParser(tokens: try SieveLexer.tokens(of: source))
-        let commands = try parser.commands()
-        let token = parser.current
-        guard token.kind == .endOfScript else {
-            throw SieveError(location: token.location, message: "expected a command, found \(token.kind)")
-        }
+        let (commands, errors) = parseAll(source)
+        if let first = errors.first { throw first }
         return commands
+    }
+
+    /// Parses a whole script and reports every lexical and syntax error, in script order,
+    /// at most `SieveLimits.maximumCompileErrors`. After a syntax error the parser skips
+    /// to the end of the command it was in (the next ";" or the "}" that closes a block it
+    /// skipped into) or to the "}" that ends the enclosing block, and goes on from there.
+    /// The commands are only meaningful when there are no errors.
+    static func parseAll(_ source: String) -> (commands: [SieveSyntax.Command], errors: [SieveError]) {
+        guard source.utf8.count <= SieveLimits.maximumScriptSize else {
+            return ([], [SieveError(location: .start, message: "script is larger than \(SieveLimits.maximumScriptSize) bytes")])
+        }
+        let (tokens, lexicalErrors) = SieveLexer.scan(source)
+        var parser = SieveParser(tokens: tokens)
+        var commands: [SieveSyntax.Command] = []
+        while true {
+            commands += parser.commands()
+            let token = parser.current
+            if token.kind == .endOfScript { break }
+            // Only a "}" without its "{" stops the commands at the top level.
+            parser.errors.append(
+                SieveError(location: token.location, message: "expected a command, found \(token.kind) without a matching '{'"))
+            parser.index += 1
+        }
+        // Swift's sort is stable: a lexical error stays before a syntax error at its place.
+        let errors = (lexicalErrors + parser.errors).sorted {
+            ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
+        }
+        return (commands, Array(errors.prefix(SieveLimits.maximumCompileErrors)))
     }
 
     private init(tokens: [SieveToken]) {
@@ -24,12 +46,60 @@ struct SieveParser {
     }
 
     // commands = *command
-    private mutating func commands() throws(SieveError) -> [SieveSyntax.Command] {
+    /// Stops at "}" or the end of the script; a command with an error is reported,
+    /// skipped and left out.
+    private mutating func commands() -> [SieveSyntax.Command] {
         var commands: [SieveSyntax.Command] = []
-        while case .identifier = current.kind {
-            commands.append(try command())
+        while true {
+            switch current.kind {
+            case .rightBrace, .endOfScript:
+                return commands
+            case .identifier:
+                let savedDepth = depth
+                do {
+                    commands.append(try command())
+                } catch {
+                    errors.append(error)
+                    depth = savedDepth
+                    skipCommand()
+                }
+            case .invalid:
+                // The lexer has reported these characters already.
+                skipCommand()
+            default:
+                errors.append(SieveError(location: current.location, message: "expected a command, found \(current.kind)"))
+                skipCommand()
+            }
         }
-        return commands
+    }
+
+    /// Skips the rest of a command after a syntax error: up to and including the next ";"
+    /// outside any block, or the "}" closing a block opened while skipping; stops before a
+    /// "}" that closes the enclosing block. Always moves past at least one token unless
+    /// that token ends the enclosing block or the script.
+    private mutating func skipCommand() {
+        var braces = 0
+        while true {
+            switch current.kind {
+            case .endOfScript:
+                return
+            case .semicolon where braces == 0:
+                index += 1
+                return
+            case .leftBrace:
+                braces += 1
+            case .rightBrace:
+                if braces == 0 { return }
+                braces -= 1
+                if braces == 0 {
+                    index += 1
+                    return
+                }
+            default:
+                break
+            }
+            index += 1
+        }
     }
 
     // command = identifier arguments (";" / block)
@@ -49,7 +119,7 @@ struct SieveParser {
             let brace = current
             try enter(at: brace.location)
             index += 1
-            let block = try commands()
+            let block = commands()
             guard current.kind == .rightBrace else {
                 throw SieveError(
                     location: current.location,

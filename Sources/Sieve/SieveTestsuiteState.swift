@@ -14,9 +14,16 @@ struct SieveTestsuiteState {
     /// actions are the test file's own (`SieveInterpreter.actions`), as in Pigeonhole,
     /// where a test file's actions and a run script's go to one result.
     var resultMessage: SieveMessage?
-    var resultFlags: [String] = []
+    /// The internal flags the last `test_script_run` left, for its implicit keep.
+    var resultFlags: [String]?
+    /// A message an executed result stored, with the flags it was stored with.
+    struct StoredMessage {
+        var message: SieveMessage
+        var flags: [String]
+    }
+
     /// Messages stored by executed results, by mailbox; INBOX always exists.
-    var mailboxes: [String: [SieveMessage]] = ["INBOX": []]
+    var mailboxes: [String: [StoredMessage]] = ["INBOX": []]
     /// Messages sent by executed results, in order.
     var outbox: [SieveMessage] = []
     /// Settings from `test_config_set`; kept, though few change this module's behaviour.
@@ -26,11 +33,12 @@ struct SieveTestsuiteState {
         self.host = host
     }
 
-    func message(from source: SieveTestsuiteMessageSource, index: UInt64, expand: (SieveText) -> String) -> SieveMessage? {
-        let list: [SieveMessage]
+    /// A sent message (without flags) or a stored one (with the flags it was stored with).
+    func message(from source: SieveTestsuiteMessageSource, index: UInt64, expand: (SieveText) -> String) -> StoredMessage? {
+        let list: [StoredMessage]
         switch source {
-        case .smtp: list = outbox
-        case .folder(let name): list = mailboxes[expand(name)] ?? []
+        case .smtp: list = outbox.map { StoredMessage(message: $0, flags: []) }
+        case .folder(let name): list = mailboxes[Self.mailboxName(expand(name))] ?? []
         }
         return index < list.count ? list[Int(index)] : nil
     }
@@ -48,16 +56,28 @@ struct SieveTestsuiteState {
         }
     }
 
+    /// The name a mailbox is stored under: INBOX is not case-sensitive (RFC 3501 §5.1),
+    /// and, as in Dovecot's store, neither is it as the first level of a hierarchy
+    /// ("Inbox.Junk" is "INBOX.Junk").
+    static func mailboxName(_ name: String) -> String {
+        let prefix = name.prefix(5)
+        guard prefix.lowercased() == "inbox" else { return name }
+        let rest = name.dropFirst(5)
+        return rest.isEmpty || rest.first == "." || rest.first == "/" ? "INBOX" + rest : name
+    }
+
     /// Performs the result: keeps and fileintos store the message, redirects, vacation
     /// replies and rejections are "sent"; then the result is cleared.
-    mutating func executeResult(_ result: SieveActionList, original: SieveMessage) {
+    /// Stored messages keep the flags of their action; the implicit keep stores with
+    /// `implicitKeepFlags` (RFC 5232 §3).
+    mutating func executeResult(_ result: SieveActionList, original: SieveMessage, implicitKeepFlags: [String]) {
         let stored = resultMessage ?? original
         for action in result.actions {
             switch action {
-            case .keep:
-                mailboxes["INBOX", default: []].append(stored)
-            case .fileinto(let mailbox, _, _, _):
-                mailboxes[mailbox, default: []].append(stored)
+            case .keep(let flags):
+                mailboxes["INBOX", default: []].append(StoredMessage(message: stored, flags: flags))
+            case .fileinto(let mailbox, let flags, _, _):
+                mailboxes[Self.mailboxName(mailbox), default: []].append(StoredMessage(message: stored, flags: flags))
             case .redirect(let address, _):
                 var sent = stored
                 sent.envelopeTo = address
@@ -76,9 +96,9 @@ struct SieveTestsuiteState {
                 break
             }
         }
-        if result.implicitKeep { mailboxes["INBOX", default: []].append(stored) }
+        if result.implicitKeep { mailboxes["INBOX", default: []].append(StoredMessage(message: stored, flags: implicitKeepFlags)) }
         resultMessage = nil
-        resultFlags = []
+        resultFlags = nil
     }
 
     /// A vacation response as RFC 5230 §5 describes it.

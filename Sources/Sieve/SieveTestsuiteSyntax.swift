@@ -41,6 +41,14 @@ enum SieveTestsuiteMessageSource: Sendable {
 extension SieveValidator {
     var testsuiteEnabled: Bool { required.contains(SieveTestsuite.capability) }
 
+    static let testsuiteCommandNames: Set<String> = [
+        "test_fail", "test_set", "test_config_set", "test_config_unset", "test_mailbox_create", "test_message",
+        "test_result_reset", "test_config_reload", "test_binary_save", "test_binary_load", "test_result_print",
+    ]
+    static let testsuiteTestNames: Set<String> = [
+        "test_script_compile", "test_script_run", "test_result_execute", "test_result_action", "test_error", "test_message",
+    ]
+
     // test <name: string> <block>
     mutating func testsuiteBlock(_ command: SieveSyntax.Command) throws(SieveError) -> SieveCommand {
         var reader = try SieveArgumentReader(command.arguments.arguments, of: "test", at: command.location, shapes: [:])
@@ -49,7 +57,7 @@ extension SieveValidator {
         guard let commands = command.block else {
             throw SieveError(location: command.location, message: "'test' needs a block")
         }
-        return .testsuite(.test(name: try constant(name, at: location), block: try block(commands[...])))
+        return .testsuite(.test(name: try constant(name, at: location), block: block(commands[...])))
     }
 
     /// A testsuite command, or `nil` when `name` is not one.

@@ -18,6 +18,8 @@ struct SieveToken: Sendable, Hashable {
         case rightParenthesis
         case comma
         case semicolon
+        /// Characters that cannot start a token; the lexer has reported them.
+        case invalid
         case endOfScript
     }
 
@@ -41,6 +43,7 @@ extension SieveToken.Kind: CustomStringConvertible {
         case .rightParenthesis: "')'"
         case .comma: "','"
         case .semicolon: "';'"
+        case .invalid: "invalid characters"
         case .endOfScript: "end of script"
         }
     }

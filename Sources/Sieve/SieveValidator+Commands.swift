@@ -2,7 +2,6 @@
 extension SieveValidator {
     mutating func command(_ command: SieveSyntax.Command) throws(SieveError) -> SieveCommand {
         let name = command.name.lowercased()
-        try noTests(command.arguments, of: name, at: command.location)
         let arguments = command.arguments.arguments
         let at = command.location
         switch name {
@@ -20,7 +19,7 @@ extension SieveValidator {
             let (address, location) = try reader.string("address")
             try reader.finish()
             let text = try text(address, at: location)
-            if let constant = text.constant, SieveAddressList.parseSingle(constant) == nil {
+            if let constant = text.constant, SieveMailbox.parse(constant) == nil {
                 throw SieveError(location: location, message: "redirect address '\(constant)' is not a valid address")
             }
             return .redirect(address: text, copy: reader.flag("copy"))
@@ -104,6 +103,12 @@ extension SieveValidator {
         var intervalValue: UInt64?
         if let parameter = interval?.parameter, case .number(let number) = parameter.value {
             intervalValue = number
+        }
+        // RFC 5230 §4.4: ":from" is the address the response comes from.
+        if let parameter = reader.tags["from"]?.parameter, case .strings(let strings, _) = parameter.value,
+            let constant = try text(strings[0], at: parameter.location).constant, SieveMailbox.parse(constant) == nil
+        {
+            throw SieveError(location: parameter.location, message: "vacation ':from' address '\(constant)' is not a valid address")
         }
         var addresses: [SieveText] = []
         if let parameter = reader.tags["addresses"]?.parameter, case .strings(let strings, _) = parameter.value {

@@ -45,10 +45,14 @@ extension SieveValidator {
         }
     }
 
-    /// RFC 5804 §1.6: a script name is non-empty UTF-8 without control characters; a "/"
-    /// would reach outside the script store, so it is refused too.
+    /// RFC 5804 §1.6: a script name is non-empty UTF-8 without control characters
+    /// (U+0000–U+001F, U+007F, U+0080–U+009F) or the line and paragraph separators
+    /// (U+2028, U+2029); a "/" would reach outside the script store, so it is refused too.
     static func isScriptName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 1024
-            && name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) && $0 != "/" }
+            && name.unicodeScalars.allSatisfy {
+                $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) && $0.value != 0x2028 && $0.value != 0x2029
+                    && $0 != "/"
+            }
     }
 }

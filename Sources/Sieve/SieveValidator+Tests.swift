@@ -1,28 +1,65 @@
 /// Validation of tests and of the match arguments they share.
 extension SieveValidator {
-    mutating func test(_ test: SieveSyntax.Test) throws(SieveError) -> SieveTest {
+    /// A test with an error is recorded and stands in as `false`; the tests inside it are
+    /// not checked (a test that takes none reports the first one as its error).
+    /// Like a command, a test's arguments and a sub-test it does not take are separate
+    /// errors; an unknown test is only that.
+    mutating func test(_ test: SieveSyntax.Test) -> SieveTest {
+        let name = test.name.lowercased()
+        guard isTest(name) else {
+            let what =
+                isCommand(name) || ["if", "elsif", "else", "require"].contains(name)
+                ? "'\(test.name)' is a command; it cannot be used as a test" : "unknown test '\(test.name)'"
+            record(SieveError(location: test.location, message: what))
+            return .false
+        }
+        var result = SieveTest.false
+        do {
+            result = try checkedTest(test)
+        } catch {
+            record(error)
+        }
+        if !["not", "allof", "anyof"].contains(name), let inner = test.arguments.tests.first {
+            // A tag written without its colon parses as a test: "address matches ...".
+            let tag = inner.name.lowercased()
+            if !test.arguments.testsAreList, Self.tagNames.contains(tag) {
+                record(
+                    SieveError(location: inner.location, message: "missing colon before the '\(tag)' tag of the \(name) test (':\(tag)')"))
+            } else {
+                record(SieveError(location: inner.location, message: "'\(test.name)' does not take a test"))
+            }
+            result = .false
+        }
+        return result
+    }
+
+    /// Tags of the tests, to recognise one whose colon is missing.
+    private static let tagNames: Set<String> = [
+        "is", "contains", "matches", "regex", "count", "value", "comparator", "all", "localpart", "domain", "user", "detail",
+        "over", "under", "index", "last", "raw", "content", "text", "zone", "originalzone",
+    ]
+
+    private mutating func checkedTest(_ test: SieveSyntax.Test) throws(SieveError) -> SieveTest {
         let name = test.name.lowercased()
         let at = test.location
         let arguments = test.arguments.arguments
         switch name {
         case "true", "false":
-            try noTests(test.arguments, of: name, at: at)
             try SieveArgumentReader(arguments, of: name, at: at, shapes: [:]).finish()
             return name == "true" ? .true : .false
         case "not":
             guard arguments.isEmpty, test.arguments.tests.count == 1, !test.arguments.testsAreList else {
                 throw SieveError(location: at, message: "'not' needs exactly one test")
             }
-            return .not(try self.test(test.arguments.tests[0]))
+            return .not(self.test(test.arguments.tests[0]))
         case "allof", "anyof":
             guard arguments.isEmpty, test.arguments.testsAreList else {
                 throw SieveError(location: at, message: "'\(name)' needs a test list in parentheses")
             }
             var tests: [SieveTest] = []
-            for inner in test.arguments.tests { tests.append(try self.test(inner)) }
+            for inner in test.arguments.tests { tests.append(self.test(inner)) }
             return name == "allof" ? .allOf(tests) : .anyOf(tests)
         default:
-            try noTests(test.arguments, of: name, at: at)
             return try simpleTest(name, arguments, at: at)
         }
     }
@@ -68,7 +105,16 @@ extension SieveValidator {
                 }
                 return .envelope(parts: try texts(names, at: location), part: part, match: match)
             }
-            return .address(names: try texts(names, at: location), part: part, index: index, match: match)
+            let headerNames = try texts(names, at: location)
+            // RFC 5228 §5.1: the address test is restricted to fields that hold addresses.
+            for name in headerNames {
+                if let constant = name.constant, !SieveAddressList.isAddressHeader(constant) {
+                    throw SieveError(
+                        location: location,
+                        message: "header '\(constant)' is not allowed in the address test: it does not hold addresses (RFC 5228 §5.1)")
+                }
+            }
+            return .address(names: headerNames, part: part, index: index, match: match)
         case "body":
             try need("body", for: "'body'", at: at)
             var shapes = matchShapes()

@@ -199,3 +199,33 @@ import Testing
         #expect(compileError(#"require ["encoded-character", "reject"]; reject "${unicode:D800}";"#) != nil)
     }
 }
+
+/// Action merging and flags.
+@Suite struct SieveActionMergingTests {
+    /// RFC 5228 §4.3: keep is fileinto the default mailbox, so fileinto "INBOX" after
+    /// keep is the same action (§2.10.3), with the later flags (RFC 5232 §3).
+    @Test func fileintoInboxMergesWithKeep() throws {
+        let script = """
+            require ["fileinto", "imap4flags"];
+            keep;
+            fileinto :flags "\\\\Seen" "inbox";
+            fileinto "INBOX.backup";
+            """
+        let run = try runScript(script, message: "\n")
+        #expect(
+            run.actions == [
+                #"{"action":"keep","flags":["\\Seen"]}"#,
+                #"{"action":"fileinto","mailbox":"INBOX.backup","flags":[],"copy":false,"create":false}"#,
+            ])
+    }
+
+    /// RFC 5232 §4: a hasflag key is itself a list of flags ("junk forward").
+    @Test func hasflagKeysAreFlagLists() throws {
+        let script = """
+            require ["imap4flags", "variables"];
+            set "MyVar" "NonJunk Junk gnus-forward $Forwarded";
+            if hasflag :contains "MyVar" "junk forward" { discard; }
+            """
+        #expect(try runScript(script, message: "\n").actions == [discardJSON])
+    }
+}

@@ -175,7 +175,7 @@ import Testing
         ("if allof true {}", "1:4", "needs a test list"),
         ("if (true) {}", "1:1", "exactly one test"),
         ("if address :all :domain \"to\" \"x\" {}", "1:17", "only one address part"),
-        ("if header :is [\"a\"] [\"b\"] :contains {}", "1:27", "only one match type"),
+        ("if header :is [\"a\"] [\"b\"] :contains {}", "1:27", "unexpected tag ':contains'"),
     ])
     func validationErrors(script: String, location: String, message: String) {
         let error = compileError(script)
