@@ -178,7 +178,9 @@ import Testing
         #expect(result.sessionFailure == .init(.temporary, .timedOut))
         #expect(result.deliveredRecipients.isEmpty)
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .seconds(5))
+        // Far below the 5-minute default: the 300 ms setting applied (the bound is loose because
+        // a loaded 2-core runner may hold this task back for seconds).
+        #expect(elapsed < .seconds(60))
     }
 
     @Test func stalledMessageWritesTimeOut() async throws {
