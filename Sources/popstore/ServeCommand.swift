@@ -99,10 +99,12 @@ struct ServeCommand: AsyncParsableCommand {
             config.outbound.relay?.credentials = .init(user: user, password: try Self.readPassword(file))
         }
         let threadPool = config.startStoreThreadPool()
-        let runner = OutboundQueueRunner(
-            store: store, settings: config.outbound, hostname: config.hostname, logger: logger, threadPool: threadPool)
         let runAs = config.runAs
-        let barrier = BindBarrier(parties: 4) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
+        // Four listening services and the queue runner: root is dropped once all have arrived.
+        let barrier = BindBarrier(parties: 5) { [logger] in try Privileges.drop(to: runAs, logger: logger) }
+        let runner = OutboundQueueRunner(
+            store: store, settings: config.outbound, hostname: config.hostname, logger: logger, threadPool: threadPool,
+            barrier: barrier)
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
         let pop3 = try POP3Server(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)

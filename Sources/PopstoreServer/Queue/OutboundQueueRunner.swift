@@ -40,14 +40,17 @@ public final class OutboundQueueRunner: Service, Sendable {
     let logger: Logger
     let clock: WallClock
     let threadPool: NIOThreadPool
+    /// Passed before the queue is touched, so its files are never made as root.
+    let barrier: BindBarrier?
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     public init(
         store: Store, settings: OutboundSettings, hostname: String, logger: Logger, clock: WallClock = .system,
-        threadPool: NIOThreadPool = .singleton
+        threadPool: NIOThreadPool = .singleton, barrier: BindBarrier? = nil
     ) {
         self.threadPool = threadPool
+        self.barrier = barrier
         self.store = store
         self.settings = settings
         self.hostname = hostname
@@ -60,6 +63,9 @@ public final class OutboundQueueRunner: Service, Sendable {
     public func kick() { wake.yield() }
 
     public func run() async throws {
+        // Every listener bound and root dropped first: whatever the runner writes (bounces)
+        // belongs to the user the server runs as.
+        try await barrier?.arrive()
         let removed = store.outboundQueue.removeAbandoned()
         if removed > 0 { logger.notice("removed \(removed) queue files a crash left unfinished (none was acknowledged)") }
         if settings.relay == nil { logger.warning("no relay is configured: forwarded mail waits in the queue") }
