@@ -50,7 +50,9 @@ let package = Package(
         ),
         .target(
             name: "PopstoreOperations",
-            dependencies: ["PopstoreCore", "PopstoreStore", "MailMessage", "SASL", "Sieve"]
+            dependencies: [
+                "PopstoreCore", "PopstoreStore", "MailMessage", "SASL", "Sieve", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "PopstoreServer",

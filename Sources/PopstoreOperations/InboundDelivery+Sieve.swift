@@ -71,7 +71,7 @@ extension InboundDelivery {
     private func queueRedirect(to addresses: [String], for account: AccountID) throws(PopstoreError) {
         guard let transaction else { return }
         let submission = try store.outboundQueue.submit(
-            sender: envelope.sender, origin: "Sieve redirect by \(account.address)", ret: envelope.ret, envelopeID: envelope.envelopeID)
+            sender: relaySender, origin: "Sieve redirect by \(account.address)", ret: envelope.ret, envelopeID: envelope.envelopeID)
         var fields = trace
         fields.id = submission.id
         fields.recipient = account.address

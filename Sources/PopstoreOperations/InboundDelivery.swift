@@ -58,6 +58,9 @@ public final class InboundDelivery {
     var size = 0
     /// Octets of the trace fields at the top of the stored copy.
     var traceLength = 0
+    /// The sender copies sent on for others (forwards, redirects) leave with: SRS-rewritten
+    /// where configured, else the original one.
+    let relaySender: String
     /// One queue submission per recipient reached by forwarding, by recipient index.
     private var forwards: [Int: OutboundSubmission] = [:]
     /// The start of the message, up to the end of its header, for the loop guard.
@@ -65,7 +68,10 @@ public final class InboundDelivery {
     private var headerComplete = false
 
     /// `trace` is completed with each copy's id (the store's or the queue's).
-    public init(store: Store, envelope: MessageEnvelope, recipients: [Recipient], trace: TraceFields) throws(PopstoreError) {
+    public init(
+        store: Store, envelope: MessageEnvelope, recipients: [Recipient], trace: TraceFields, senderRewriting: SenderRewriting? = nil
+    ) throws(PopstoreError) {
+        self.relaySender = senderRewriting?.forward(envelope.sender, at: store.clock.now()) ?? envelope.sender
         self.store = store
         self.envelope = envelope
         self.recipients = recipients
@@ -86,10 +92,13 @@ public final class InboundDelivery {
                     if let filter = SieveFilter.load(store, account) { filters[account] = filter }
                 }
             }
-            for (index, recipient) in recipients.enumerated() where !recipient.route.forwardedBy.isEmpty {
+            for (index, recipient) in recipients.enumerated()
+            where !recipient.route.forwardedBy.isEmpty || !recipient.route.relayed.isEmpty {
+                // A forwarding, or a bounce to an SRS address on its way back to the original sender.
+                let origin =
+                    recipient.route.forwardedBy.first.map { "forwarding of \($0)" } ?? "return to the sender of \(recipient.address)"
                 let submission = try store.outboundQueue.submit(
-                    sender: envelope.sender, origin: "forwarding of \(recipient.route.forwardedBy[0])", ret: envelope.ret,
-                    envelopeID: envelope.envelopeID)
+                    sender: relaySender, origin: origin, ret: envelope.ret, envelopeID: envelope.envelopeID)
                 var fields = trace
                 fields.id = submission.id
                 fields.recipient = recipient.address

@@ -17,6 +17,9 @@ public struct MailRouting: Sendable {
     public let store: Store
     /// The subaddress separator (RFC 5233); nil: no subaddresses.
     public let subaddressSeparator: Character?
+    /// The Sender Rewriting Scheme, where configured: forwarded mail leaves with a sender
+    /// in its domain, and bounces to such addresses are routed back to the original sender.
+    public let senderRewriting: SenderRewriting?
 
     /// Forwardings followed one after another before the chain counts as a loop: deeper
     /// than any sane setup, and a bound on the work one RCPT can cause.
@@ -24,9 +27,10 @@ public struct MailRouting: Sendable {
     /// Addresses one recipient may expand to in all, so one RCPT costs bounded lookups.
     public static let maximumExpansion = 200
 
-    public init(store: Store, subaddressSeparator: Character? = "+") {
+    public init(store: Store, subaddressSeparator: Character? = "+", senderRewriting: SenderRewriting? = nil) {
         self.store = store
         self.subaddressSeparator = subaddressSeparator
+        self.senderRewriting = senderRewriting
     }
 
     /// Where one recipient's copy goes.
@@ -78,6 +82,11 @@ public struct MailRouting: Sendable {
     /// Decides where mail for `address` goes, counting `declaredSize` octets against quota.
     public func route(_ address: String, declaredSize: Int64? = nil) -> Verdict {
         guard let (local, domain) = split(address) else { return .foreignDomain }
+        if let rewriting = senderRewriting, domain == rewriting.domain, local.uppercased().hasPrefix("SRS0=") {
+            // A bounce to a rewritten sender: back to the original one, if the hash holds.
+            guard let original = rewriting.reverse(address, at: store.clock.now()) else { return .unknown }
+            return .deliver(Route(relayed: [original]))
+        }
         do {
             guard try serves(domain) else { return .foreignDomain }
             var expansion = Expansion(declaredSize: declaredSize ?? 0)

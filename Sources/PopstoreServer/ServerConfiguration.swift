@@ -1,6 +1,8 @@
 import NIOPosix
 import POP3
 import PopstoreCore
+import PopstoreOperations
+import PopstoreStore
 
 /// How `popstore serve` runs: listeners, TLS, limits and policies. Every limit is named
 /// here with its reason; `docs/configuration.md` lists them with their defaults.
@@ -49,6 +51,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumRecipients = 1000
     /// The subaddress separator (RFC 5233): `user+tag` is delivered to `user`; nil: none.
     public var subaddressSeparator: Character? = "+"
+    /// The domain of the Sender Rewriting Scheme (SRS0) for mail sent on for others
+    /// (forwards, Sieve redirects); nil keeps the original sender. Mail for this domain
+    /// must reach Popstore (a bounce to a rewritten address is routed back).
+    public var srsDomain: DomainName?
     /// Over-quota recipients get `452 4.2.2` (the MTA retries, and the user may make room)
     /// instead of `552 5.2.2` (the sender gets a bounce at once).
     public var overQuotaIsTemporary = false
@@ -100,6 +106,12 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension ServerConfiguration {
+    /// The routing rule as configured: subaddresses, and SRS with the store's secret.
+    public func routing(store: Store) throws -> MailRouting {
+        let rewriting = try srsDomain.map { SenderRewriting(domain: $0, secret: try store.srsSecretBytes()) }
+        return MailRouting(store: store, subaddressSeparator: subaddressSeparator, senderRewriting: rewriting)
+    }
+
     /// The pool for the store's blocking work, `storeThreads` strong, started.
     public func startStoreThreadPool() -> NIOThreadPool {
         let pool = NIOThreadPool(numberOfThreads: storeThreads)

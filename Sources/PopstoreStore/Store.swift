@@ -138,15 +138,27 @@ public final class Store: Sendable {
         /// The key that makes SCRAM's decoy salts for unknown users (RFC 5802 §5.1):
         /// stable, so repeated probes see one salt per name.
         case scramDecoyKey = "scram-decoy.key"
+        /// The secret of the Sender Rewriting Scheme's hashes (forwards, redirects).
+        case srsSecret = "srs.key"
     }
 
     /// The SCRAM decoy key, made on first use.
     public func scramDecoyKeyBytes() throws(PopstoreError) -> [UInt8] {
-        if let bytes = try keyFile(.scramDecoyKey), bytes.count == 32 { return bytes }
+        try randomKey(.scramDecoyKey)
+    }
+
+    /// The SRS secret, made on first use.
+    public func srsSecretBytes() throws(PopstoreError) -> [UInt8] {
+        try randomKey(.srsSecret)
+    }
+
+    /// A 32-byte random key kept in `keys/`, made on first use; stable afterwards.
+    private func randomKey(_ file: KeyFile) throws(PopstoreError) -> [UInt8] {
+        if let bytes = try keyFile(file), bytes.count == 32 { return bytes }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        if try createKeyFile(.scramDecoyKey, bytes: bytes) { return bytes }
-        guard let stored = try keyFile(.scramDecoyKey), stored.count == 32 else { throw .permanent("the SCRAM decoy key is damaged") }
+        if try createKeyFile(file, bytes: bytes) { return bytes }
+        guard let stored = try keyFile(file), stored.count == 32 else { throw .permanent("the key \(file.rawValue) is damaged") }
         return stored
     }
 

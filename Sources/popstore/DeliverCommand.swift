@@ -49,12 +49,15 @@ struct DeliverCommand: ParsableCommand {
         var server = ServerConfiguration()
         if let config { server = try ConfigCommand.load(config).server }
         let store: Store
-        do { store = try storeOptions.open() } catch {
-            Terminal.error(error.message)
+        let routing: MailRouting
+        do {
+            store = try storeOptions.open()
+            routing = try server.routing(store: store)
+        } catch {
+            Terminal.error("\((error as? PopstoreError)?.message ?? "\(error)")")
             throw ExitCode(Self.exTempFail)  // the MTA keeps the message
         }
-        let delivery = LocalDelivery(
-            routing: MailRouting(store: store, subaddressSeparator: server.subaddressSeparator), maximumSize: server.maximumMessageSize)
+        let delivery = LocalDelivery(routing: routing, maximumSize: server.maximumMessageSize)
         let envelope = MessageEnvelope(sender: sender, recipients: recipients.map { .init(address: $0) }, arrival: Date())
         let host = InitCommand.hostDomain()
         let single = recipients.count == 1 ? recipients[0] : nil

@@ -108,10 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
         let printLine: @Sendable (String) -> Void = { line in Terminal.print(line) }
         let pop3 = try POP3Server(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
-        let lmtp = LMTPServer(
+        let lmtp = try LMTPServer(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, queued: { runner.kick() },
             onBound: printLine)
-        let socketmap = SocketmapServer(
+        let socketmap = try SocketmapServer(
             store: store, configuration: config, logger: logger, threadPool: threadPool, barrier: barrier, onBound: printLine)
         let manageSieve = ManageSieveServer(sharingWith: pop3, barrier: barrier, onBound: printLine)
         let group = ServiceGroup(

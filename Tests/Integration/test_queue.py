@@ -267,3 +267,24 @@ def test_a_password_file_others_can_read_is_refused(forwarding, serve, tmp_path)
     res = ps.run("serve", "--config", str(path), "--pop3", f"{HOST}:0", "--pop3s", f"{HOST}:0", "--lmtp", f"{HOST}:0",
                  "--socketmap", f"{HOST}:0", "--managesieve", f"{HOST}:0")
     assert_error(res, "must not be readable by group or others")
+
+
+def test_srs_rewrites_the_sender_of_a_forward_and_routes_its_bounce_back(forwarding, serve, sink, tmp_path):
+    """With delivery.srs-domain, a forward leaves with an SRS0 sender in that domain; a
+    bounce sent to that address (here over LMTP, as the MTA would hand it over) is relayed
+    to the original sender; a forged one is refused."""
+    ps = forwarding
+    path = tmp_path / "srs.toml"
+    base = Path(config(tmp_path, relay=sink.address, name="base.toml"))
+    path.write_text(base.read_text().replace("[lmtp]", '[delivery]\nsrs-domain = "example.com"\n[lmtp]'))
+    server = serve("--config", str(path))
+    assert lmtp_send(server, "a@sender.test", ["team@example.com"]) == {}
+    [forward] = sink.wait_for(lambda e: e.rcpt_tos == ["bob@elsewhere.test"])
+    assert forward.mail_from.startswith("SRS0=") and forward.mail_from.endswith("=sender.test=a@example.com")
+    bounce = b"From: MAILER-DAEMON@elsewhere.test\r\nSubject: failure\r\n\r\nundeliverable\r\n"
+    assert lmtp_send(server, "", [forward.mail_from], bounce) == {}
+    [returned] = sink.wait_for(lambda e: e.rcpt_tos == ["a@sender.test"])
+    assert returned.mail_from == "" and b"undeliverable" in returned.data
+    forged = forward.mail_from.replace("=a@", "=mallory@")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        lmtp_send(server, "", [forged], bounce)

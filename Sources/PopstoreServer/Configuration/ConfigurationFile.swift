@@ -26,7 +26,7 @@ public struct ConfigurationFile: Sendable {
         "pop3.listen", "pop3.tls-listen", "pop3.plaintext-on-loopback", "pop3.idle-timeout", "pop3.max-sessions",
         "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.login-delay", "pop3.expire", "pop3.implementation",
         "lmtp.listen", "socketmap.listen", "managesieve.listen", "lmtp.hostname", "lmtp.max-message-size", "lmtp.max-recipients",
-        "delivery.subaddress-separator", "delivery.over-quota-temporary",
+        "delivery.subaddress-separator", "delivery.over-quota-temporary", "delivery.srs-domain",
         "tls.certificate", "tls.private-key", "tls.chunk-size",
         "login.max-failure-delay", "login.failures-per-account-and-address", "login.failure-window",
         "server.user", "server.group", "server.store-threads",
@@ -101,6 +101,11 @@ public struct ConfigurationFile: Sendable {
             server.subaddressSeparator = value.first
         }
         if let value = try reader.bool("delivery.over-quota-temporary") { server.overQuotaIsTemporary = value }
+        if let value = try reader.string("delivery.srs-domain") {
+            do { server.srsDomain = try DomainName(value) } catch {
+                throw Error(line: document.values["delivery.srs-domain"]?.line, message: "delivery.srs-domain must be a domain name")
+            }
+        }
         server.certificateFile = try reader.string("tls.certificate")
         server.privateKeyFile = try reader.string("tls.private-key")
         guard (server.certificateFile == nil) == (server.privateKeyFile == nil) else {

@@ -20,13 +20,18 @@ final class IncomingMessage: @unchecked Sendable {
     let recipients: [InboundDelivery.Recipient]
     let trace: TraceFields
     let maximumSize: Int
+    let senderRewriting: SenderRewriting?
     private(set) var pending: [UInt8] = []
     private(set) var size = 0
     /// Why the message cannot be kept; set once, then octets are only counted.
     private(set) var failure: SMTPReply?
     private var delivery: InboundDelivery?
 
-    init(envelope: MessageEnvelope, recipients: [InboundDelivery.Recipient], maximumSize: Int, trace: TraceFields) {
+    init(
+        envelope: MessageEnvelope, recipients: [InboundDelivery.Recipient], maximumSize: Int, trace: TraceFields,
+        senderRewriting: SenderRewriting?
+    ) {
+        self.senderRewriting = senderRewriting
         self.envelope = envelope
         self.recipients = recipients
         self.maximumSize = maximumSize
@@ -51,7 +56,8 @@ final class IncomingMessage: @unchecked Sendable {
         guard failure == nil else { return }
         do {
             if delivery == nil {
-                delivery = try InboundDelivery(store: store, envelope: envelope, recipients: recipients, trace: trace)
+                delivery = try InboundDelivery(
+                    store: store, envelope: envelope, recipients: recipients, trace: trace, senderRewriting: senderRewriting)
             }
             try delivery?.append(pending)
             pending.removeAll(keepingCapacity: true)

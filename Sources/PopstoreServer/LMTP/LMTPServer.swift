@@ -18,10 +18,10 @@ public struct LMTPServer: Service {
         store: Store, configuration: ServerConfiguration, logger: Logger, clock: WallClock = .system,
         threadPool: NIOThreadPool = .singleton, barrier: BindBarrier, queued: @escaping @Sendable () -> Void = {},
         onBound: @escaping @Sendable (String) -> Void
-    ) {
+    ) throws {
         services = LMTPServices(
             configuration: configuration, store: store,
-            routing: MailRouting(store: store, subaddressSeparator: configuration.subaddressSeparator),
+            routing: try configuration.routing(store: store),
             threadPool: threadPool, logger: logger, clock: clock, queued: queued)
         self.barrier = barrier
         self.onBound = onBound

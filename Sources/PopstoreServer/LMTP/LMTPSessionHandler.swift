@@ -278,7 +278,8 @@ final class LMTPSessionHandler: ChannelInboundHandler {
             InboundDelivery.Recipient(address: $0.address, route: $0.route, notify: $0.notify, originalRecipient: $0.originalRecipient)
         }
         return IncomingMessage(
-            envelope: envelope, recipients: recipients, maximumSize: services.configuration.maximumMessageSize, trace: trace)
+            envelope: envelope, recipients: recipients, maximumSize: services.configuration.maximumMessageSize, trace: trace,
+            senderRewriting: services.routing.senderRewriting)
     }
 
     private func flush(_ message: IncomingMessage, context: ChannelHandlerContext, then: @escaping () -> Void) {

@@ -22,11 +22,11 @@ public struct SocketmapServer: Service {
     public init(
         store: Store, configuration: ServerConfiguration, logger: Logger, threadPool: NIOThreadPool = .singleton,
         barrier: BindBarrier, onBound: @escaping @Sendable (String) -> Void
-    ) {
+    ) throws {
         self.configuration = configuration
         self.threadPool = threadPool
         self.maps = RecipientMaps(
-            routing: MailRouting(store: store, subaddressSeparator: configuration.subaddressSeparator),
+            routing: try configuration.routing(store: store),
             overQuotaIsTemporary: configuration.overQuotaIsTemporary)
         self.logger = logger
         self.barrier = barrier
