@@ -56,7 +56,9 @@ extension InboundDelivery {
         let now = store.clock.now()
         for (account, decision) in decisions.sorted(by: { $0.key.address < $1.key.address }) {
             if !decision.redirects.isEmpty {
-                do { try queueRedirect(to: decision.redirects, for: account) } catch { failures[account] = error }
+                do { try queueRedirect(to: decision.redirects, for: account, header: decision.editedHeader) } catch {
+                    failures[account] = error
+                }
             }
             if let vacation = decision.vacation { sendVacation(vacation, for: account, now: now) }
             if let rejection = decision.rejection, !rejectsInProtocol(account) {
@@ -68,7 +70,8 @@ extension InboundDelivery {
 
     /// A redirected copy: the original envelope sender, a Received line, and the message
     /// as stored without its Return-Path (RFC 5228 §4.2).
-    private func queueRedirect(to addresses: [String], for account: AccountID) throws(PopstoreError) {
+    /// With `header` (the script edited it, RFC 5293), the copy carries that header and the body.
+    private func queueRedirect(to addresses: [String], for account: AccountID, header: [SieveMessage.HeaderField]?) throws(PopstoreError) {
         guard let transaction else { return }
         let submission = try store.outboundQueue.submit(
             sender: relaySender, origin: "Sieve redirect by \(account.address)", ret: envelope.ret, envelopeID: envelope.envelopeID)
@@ -77,7 +80,13 @@ extension InboundDelivery {
         fields.recipient = account.address
         do {
             try submission.appendDataForm(fields.forwardedBytes(forwardedBy: []))
-            try transaction.readStoredForm(from: traceLength) { (chunk) throws(PopstoreError) in try submission.appendDataForm(chunk) }
+            var from = traceLength
+            if let header, let bodyOffset = transaction.bodyOffset {
+                // Header lines never start with a dot: already in DATA form.
+                try submission.appendDataForm(Array(header.map { "\($0.name):\($0.value)\r\n" }.joined().utf8) + [0x0D, 0x0A])
+                from = bodyOffset
+            }
+            try transaction.readStoredForm(from: from) { (chunk) throws(PopstoreError) in try submission.appendDataForm(chunk) }
             _ = try submission.commit(
                 to: addresses.map { QueuedMessage.Recipient(address: $0, originalRecipient: "rfc822;\(account.address)") })
         } catch {

@@ -88,6 +88,16 @@ def test_editheader_changes_only_that_accounts_copy(running, tmp_path):
     assert b"X-Filtered" not in plain and b"Message-ID: <edited@sender.test>" in plain
 
 
+def test_a_redirect_carries_the_edited_header(running, tmp_path):
+    ps, server, sink = running
+    put(ps, tmp_path, 'require "editheader";\naddheader "X-Redirected-By" "jdoe";\nredirect "boss@elsewhere.test";\n')
+    assert lmtp(server, "a@sender.test", ["jdoe@example.com"], message("passed on")) == {}
+    [got] = sink.wait_for(lambda e: e.rcpt_tos == ["boss@elsewhere.test"], timeout=20)
+    head, _, body = got.data.partition(b"\r\n\r\n")
+    assert b"X-Redirected-By: jdoe" in head and b"Subject: passed on" in head
+    assert body == b"body of passed on\r\n"
+
+
 def test_ereject_is_a_550_in_the_protocol(running, tmp_path):
     ps, server, _ = running
     put(ps, tmp_path, 'require "ereject";\nif address :is "from" "pest@sender.test" { ereject "I do not take mail from you"; }\n')
