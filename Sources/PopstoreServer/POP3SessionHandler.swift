@@ -226,33 +226,18 @@ final class POP3SessionHandler: ChannelInboundHandler {
     }
 
     private func saslLookup(_ lookup: SASLAction, context: ChannelHandlerContext) {
-        let access = services.access
-        switch lookup {
-        case .verifyPassword(let name, _, let password):
-            user = name
-            guard services.throttle.mayTry(address: address, account: name) else {
-                perform(machine.saslPasswordVerified(false), context: context)
-                return
-            }
-            offload(context: context, { access.verifyPassword(user: name, password: password) != nil }) { ok in
-                if ok {
-                    self.perform(self.machine.saslPasswordVerified(true), context: context)
-                } else {
-                    self.failLogin(name, context: context) { $0.saslPasswordVerified(false) }
-                }
-            }
-        case .lookupLegacySecret(let name):
-            user = name
-            offload(context: context, { access.legacySecret(user: name) }) { secret in
-                self.perform(self.machine.saslLegacySecretFound(secret), context: context)
-            }
-        case .lookupScramCredentials(let name, _):
-            user = name
-            offload(context: context, { access.scramCredentials(user: name) }) { found in
-                self.perform(self.machine.saslScramCredentialsFound(found.0, canonicalUsername: found.canonicalName), context: context)
-            }
-        default:
+        user = SASLLookupAnswer.user(of: lookup) ?? user
+        if case .verifyPassword(let name, _, _) = lookup, !services.throttle.mayTry(address: address, account: name) {
             perform(machine.saslPasswordVerified(false), context: context)
+            return
+        }
+        let access = services.access
+        offload(context: context, { SASLLookupAnswer.find(lookup, access: access) }) { answer in
+            if let name = answer.failedUser {
+                self.failLogin(name, context: context) { $0.saslPasswordVerified(false) }
+            } else {
+                self.perform(answer.apply(to: &self.machine), context: context)
+            }
         }
     }
 
