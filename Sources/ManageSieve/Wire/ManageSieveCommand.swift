@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// A client command, its strings already unquoted or taken out of their literals.
 ///
@@ -73,7 +74,7 @@ extension ManageSieveCommand {
         case .startTLS, .logout, .capability, .listScripts, .unauthenticate:
             []
         case .authenticate(let mechanism, let initialResponse):
-            [.string(Array(mechanism.utf8))] + (initialResponse.map { [.string(ManageSieveBase64.encode($0))] } ?? [])
+            [.string(Array(mechanism.utf8))] + (initialResponse.map { [.string(SASLBase64.encode($0))] } ?? [])
         case .haveSpace(let name, let size):
             [.string(Array(name.utf8)), .number(size)]
         case .putScript(let name, let script):

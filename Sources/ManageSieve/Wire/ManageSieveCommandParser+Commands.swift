@@ -1,3 +1,4 @@
+import SASL
 // MARK: - Commands
 
 extension ManageSieveCommandParser {
@@ -85,7 +86,7 @@ extension ManageSieveCommandParser {
         }
         var initialResponse: [UInt8]?
         if reader.arguments.count == 2 {
-            guard let bytes = ManageSieveBase64.decode(try reader.string(1)) else { throw .invalidBase64 }
+            guard let bytes = SASLBase64.decode(try reader.string(1)) else { throw .invalidBase64 }
             initialResponse = bytes
         }
         return .authenticate(mechanism: String(decoding: mechanism, as: UTF8.self), initialResponse: initialResponse)
@@ -113,7 +114,7 @@ extension ManageSieveCommandParser {
     // client-response = string    ; base64, or "*" to cancel (RFC 5804 §2.1)
     static func saslResponse(from bytes: [UInt8]) throws(ManageSieveParseError) -> ManageSieveSASLResponse {
         if bytes == [UInt8(ascii: "*")] { return .cancel }
-        guard let decoded = ManageSieveBase64.decode(bytes) else { throw .invalidBase64 }
+        guard let decoded = SASLBase64.decode(bytes) else { throw .invalidBase64 }
         return .data(decoded)
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// A server response, ready to be encoded.
 ///
@@ -61,7 +62,7 @@ extension ManageSieveResponse {
             buffer.writeBytes(ManageSieveString.crlf)
             Self.writeStatus("OK", code: nil, text: nil, into: &buffer)
         case .saslChallenge(let bytes):
-            ManageSieveString.write(ManageSieveBase64.encode(bytes), as: .serverLiteral, into: &buffer)
+            ManageSieveString.write(SASLBase64.encode(bytes), as: .serverLiteral, into: &buffer)
             buffer.writeBytes(ManageSieveString.crlf)
         }
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// A response code, sent in parentheses after `OK`, `NO` or `BYE` so that a client can
 /// tell outcomes apart without reading human text.
@@ -58,7 +59,7 @@ public enum ManageSieveResponseCode: Sendable, Equatable {
             buffer.writeBytes(Self.urlOctets(url))
         case .sasl(let bytes):
             buffer.writeString("SASL ")
-            ManageSieveString.write(ManageSieveBase64.encode(bytes), as: .serverLiteral, into: &buffer)
+            ManageSieveString.write(SASLBase64.encode(bytes), as: .serverLiteral, into: &buffer)
         case .tag(let tag):
             buffer.writeString("TAG ")
             ManageSieveString.write(Array(tag.utf8), as: .serverLiteral, into: &buffer)

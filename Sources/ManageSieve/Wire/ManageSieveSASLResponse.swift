@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// One client response in the middle of an AUTHENTICATE exchange: the answer to a
 /// server challenge.
@@ -18,7 +19,7 @@ extension ManageSieveSASLResponse {
         case .cancel:
             ManageSieveString.write(Array("*".utf8), as: .clientLiteral, into: &buffer)
         case .data(let bytes):
-            ManageSieveString.write(ManageSieveBase64.encode(bytes), as: .clientLiteral, into: &buffer)
+            ManageSieveString.write(SASLBase64.encode(bytes), as: .clientLiteral, into: &buffer)
         }
         buffer.writeBytes(ManageSieveString.crlf)
     }

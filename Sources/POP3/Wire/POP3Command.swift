@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// A client command.
 ///
@@ -98,7 +99,7 @@ extension POP3Command {
             case (let mechanism?, .empty?), (let mechanism?, .data([])?):
                 [mechanism, "="]
             case (let mechanism?, .data(let bytes)?):
-                [mechanism, String(decoding: POP3Base64.encode(bytes), as: UTF8.self)]
+                [mechanism, String(decoding: SASLBase64.encode(bytes), as: UTF8.self)]
             }
         case .lang(let range):
             range.map { [$0] } ?? []

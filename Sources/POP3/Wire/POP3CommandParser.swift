@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// Reads client lines from the front of a byte stream: commands, and the client's side of
 /// a SASL exchange. Pure: no I/O, no session state beyond the framing of lines.
@@ -225,7 +226,7 @@ extension POP3CommandParser {
         if response.elementsEqual([UInt8(ascii: "=")]) {
             return .auth(mechanism: mechanism, initialResponse: .empty)
         }
-        guard let bytes = POP3Base64.decode(response) else { throw .invalidBase64 }
+        guard let bytes = SASLBase64.decode(response) else { throw .invalidBase64 }
         return .auth(mechanism: mechanism, initialResponse: .data(bytes))
     }
 
@@ -297,7 +298,7 @@ extension POP3CommandParser {
     // cancel-response = "*"
     static func saslResponse(from line: [UInt8]) throws(POP3ParseError) -> SASLClientResponse {
         if line == [UInt8(ascii: "*")] { return .cancel }
-        guard let bytes = POP3Base64.decode(line) else { throw .invalidBase64 }
+        guard let bytes = SASLBase64.decode(line) else { throw .invalidBase64 }
         return .data(bytes)
     }
 }

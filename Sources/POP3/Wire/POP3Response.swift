@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// A server response, ready to be encoded.
 ///
@@ -43,7 +44,7 @@ extension POP3Response {
         case .saslChallenge(let bytes):
             // continue-req = "+" SP [base64] CRLF    ; RFC 5034 §6
             buffer.writeString("+ ")
-            buffer.writeBytes(POP3Base64.encode(bytes))
+            buffer.writeBytes(SASLBase64.encode(bytes))
             buffer.writeBytes(POP3Wire.crlf)
         }
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import SASL
 
 /// One client line in the middle of a SASL exchange: the answer to a `+ ` challenge.
 ///
@@ -17,7 +18,7 @@ extension SASLClientResponse {
         case .cancel:
             buffer.writeInteger(UInt8(ascii: "*"))
         case .data(let bytes):
-            buffer.writeBytes(POP3Base64.encode(bytes))
+            buffer.writeBytes(SASLBase64.encode(bytes))
         }
         buffer.writeBytes(POP3Wire.crlf)
     }

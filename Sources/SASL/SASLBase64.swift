@@ -1,13 +1,14 @@
-/// Base64 as SASL exchanges in POP3 carry it: the standard alphabet, padded, nothing else.
+/// Base64 as SASL exchanges carry it on the wire (POP3 AUTH, ManageSieve AUTHENTICATE):
+/// the standard alphabet, padded, nothing else.
 ///
 /// Decoding is strict: no whitespace, no missing or misplaced padding, and the unused
 /// bits of the last group must be zero (RFC 4648 §3.5), so that one byte string has
 /// exactly one accepted text form.
-/// - SeeAlso: RFC 5034 §6 (`base64`), RFC 4648 §4
-enum POP3Base64 {
+/// - SeeAlso: RFC 5034 §6 (`base64`), RFC 5804 §2.1, RFC 4648 §4
+public enum SASLBase64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var iterator = bytes.makeIterator()
@@ -28,7 +29,7 @@ enum POP3Base64 {
     // base64-terminal = (2base64-char "==") / (3base64-char "=")
     /// Decodes `text`, or returns nil if it is not canonical padded base64. The empty
     /// text decodes to no bytes; callers that must refuse it check first.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+    public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         guard text.count % 4 == 0 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(text.count / 4 * 3)
