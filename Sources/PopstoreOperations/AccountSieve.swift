@@ -20,7 +20,7 @@ public struct AccountSieve: Sendable {
     /// Checks a script as delivery would compile it; the error names line and column.
     public static func check(_ source: String) throws(PopstoreError) {
         guard source.utf8.count <= AccountScripts.maximumScriptSize else {
-            throw .overQuota("a script is at most \(AccountScripts.maximumScriptSize) octets")
+            throw Refusal.scriptTooLarge.error
         }
         do { _ = try SieveScript.compile(source) } catch { throw .invalidInput("\(error)") }
     }
@@ -38,11 +38,11 @@ public struct AccountSieve: Sendable {
     public func hasSpace(for name: String, size: Int) throws(PopstoreError) {
         try AccountScripts.checkName(name)
         guard size <= AccountScripts.maximumScriptSize else {
-            throw .overQuota("a script is at most \(AccountScripts.maximumScriptSize) octets")
+            throw Refusal.scriptTooLarge.error
         }
         let current = try scripts()
         guard current.script(named: name) != nil || current.scripts.count < AccountScripts.maximumScripts else {
-            throw .overQuota("an account keeps at most \(AccountScripts.maximumScripts) scripts")
+            throw Refusal.tooManyScripts.error
         }
     }
 
@@ -57,7 +57,7 @@ public struct AccountSieve: Sendable {
                 scripts.scripts[index] = .init(name: name, source: source, modified: now)
             } else {
                 guard scripts.scripts.count < AccountScripts.maximumScripts else {
-                    throw .overQuota("an account keeps at most \(AccountScripts.maximumScripts) scripts")
+                    throw Refusal.tooManyScripts.error
                 }
                 scripts.scripts.append(.init(name: name, source: source, modified: now))
             }
@@ -78,7 +78,7 @@ public struct AccountSieve: Sendable {
         try store.updateSieveScripts(account) { (scripts) throws(PopstoreError) in
             guard scripts.script(named: name) != nil else { throw noSuchScript(name) }
             guard scripts.active != name else {
-                throw .invalidInput("\(NameRules.printable(name)) is the active script; deactivate it first")
+                throw Refusal.activeScript.error
             }
             scripts.scripts.removeAll { $0.name == name }
         }
@@ -97,5 +97,26 @@ public struct AccountSieve: Sendable {
 
     private func noSuchScript(_ name: String) -> PopstoreError {
         .notFound("no script \(NameRules.printable(name)) for \(account.address)")
+    }
+
+    /// The refusals a client may need to tell apart (ManageSieve's response codes), each
+    /// made here, in one place, and recognised by ``refusal(in:)``.
+    public enum Refusal: String, Sendable, CaseIterable {
+        case scriptTooLarge = "a script is larger than this account may keep"
+        case tooManyScripts = "this account keeps no more scripts"
+        case activeScript = "that is the active script; deactivate it first"
+
+        var error: PopstoreError {
+            switch self {
+            case .scriptTooLarge: .overQuota("\(rawValue) (\(AccountScripts.maximumScriptSize) octets at most)")
+            case .tooManyScripts: .overQuota("\(rawValue) (\(AccountScripts.maximumScripts) at most)")
+            case .activeScript: .invalidInput(rawValue)
+            }
+        }
+    }
+
+    /// Which refusal an error from these operations is, if it is one.
+    public static func refusal(in error: PopstoreError) -> Refusal? {
+        Refusal.allCases.first { error.message.hasPrefix($0.rawValue) }
     }
 }

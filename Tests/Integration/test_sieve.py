@@ -207,6 +207,7 @@ def test_managesieve_client_puts_a_script_that_then_filters_lmtp_mail(running):
     typ, text = client.getscript("filter")
     assert typ == "OK" and text.replace("\r\n", "\n") == script
     assert client.deletescript("filter") == "NO", "the active script cannot be deleted"
+    assert client.response_code == "ACTIVE", client.response_code
     assert client.logout() == "OK"
 
     with pytest.raises(smtplib.SMTPDataError) as refused:

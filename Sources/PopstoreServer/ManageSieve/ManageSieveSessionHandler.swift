@@ -230,12 +230,12 @@ final class ManageSieveSessionHandler: ChannelInboundHandler {
     }
 
     static func failure(_ error: PopstoreError) -> ManageSieveStoreFailure {
-        switch error {
-        case .notFound: return .nonexistent
-        case .alreadyExists: return .alreadyExists
-        case .invalidInput(let message) where message.hasSuffix("deactivate it first"): return .active
-        case .overQuota(let message) where message.contains("scripts"): return .quotaMaxScripts
-        case .overQuota: return .quota
+        switch (AccountSieve.refusal(in: error), error) {
+        case (.activeScript?, _): return .active
+        case (.tooManyScripts?, _): return .quotaMaxScripts
+        case (.scriptTooLarge?, _): return .quota
+        case (nil, .notFound): return .nonexistent
+        case (nil, .alreadyExists): return .alreadyExists
         default: return .temporary
         }
     }
