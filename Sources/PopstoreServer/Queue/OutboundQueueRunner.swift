@@ -66,7 +66,8 @@ public final class OutboundQueueRunner: Service, Sendable {
         // Every listener bound and root dropped first: whatever the runner writes (bounces)
         // belongs to the user the server runs as.
         try await barrier?.arrive()
-        let removed = store.outboundQueue.removeAbandoned()
+        let queue = store.outboundQueue
+        let removed = (try? await threadPool.runIfActive { queue.removeAbandoned() }) ?? 0
         if removed > 0 { logger.notice("removed \(removed) queue files a crash left unfinished (none was acknowledged)") }
         if settings.relay == nil { logger.warning("no relay is configured: forwarded mail waits in the queue") }
         await withGracefulShutdownHandler {
