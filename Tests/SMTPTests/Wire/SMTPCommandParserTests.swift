@@ -8,7 +8,7 @@ struct CommandLineVector: Sendable, CustomTestStringConvertible {
     let line: [UInt8]
     let expected: Result<SMTPCommand, SMTPParseError>
 
-    var testDescription: String { WireSplits.shown(line) }
+    var testDescription: String { ByteChunking.escaped(line) }
 }
 
 private func parsed(_ line: String, _ command: SMTPCommand) -> CommandLineVector {
@@ -176,7 +176,7 @@ struct SMTPCommandParserTests {
     @Test
     func everyLineBackToBackInAnySplit() {
         let stream = commandLineVectors.flatMap(\.line)
-        for split in WireSplits.all(of: stream) {
+        for split in ByteChunking.splits(of: stream) {
             let result = parse(split.chunks)
             #expect(result.outcomes == commandLineVectors.map(\.expected), "\(split.name)")
             #expect(result.unread.isEmpty, "\(split.name)")
@@ -214,7 +214,7 @@ struct SMTPCommandParserTests {
     func aLineOfExactlyTheLimitIsTaken() {
         let line = "NOOP " + String(repeating: "x", count: SMTPLimits.commandLineLength - 7) + "\r\n"
         #expect(line.utf8.count == 2048)
-        for split in WireSplits.all(of: Array(line.utf8)) {
+        for split in ByteChunking.splits(of: Array(line.utf8)) {
             #expect(parse(split.chunks).outcomes == [.success(.noop)], "\(split.name)")
         }
     }
@@ -223,7 +223,7 @@ struct SMTPCommandParserTests {
     func oneOctetOverTheLimitIsRefusedOnceAndTheNextCommandRead() {
         let line = "NOOP " + String(repeating: "x", count: SMTPLimits.commandLineLength - 6) + "\r\n"
         #expect(line.utf8.count == 2049)
-        for split in WireSplits.all(of: Array((line + "RSET\r\n").utf8)) {
+        for split in ByteChunking.splits(of: Array((line + "RSET\r\n").utf8)) {
             let result = parse(split.chunks)
             #expect(result.outcomes == [.failure(.lineTooLong), .success(.rset)], "\(split.name)")
             #expect(result.unread.isEmpty, "\(split.name)")
@@ -234,7 +234,7 @@ struct SMTPCommandParserTests {
     func theLimitCountsABareLFAsIfItWereCRLF() {
         let taken = "NOOP " + String(repeating: "x", count: 2041) + "\n"
         let refusedLine = "NOOP " + String(repeating: "x", count: 2042) + "\n"
-        for split in WireSplits.all(of: Array((taken + refusedLine + "QUIT\n").utf8)) {
+        for split in ByteChunking.splits(of: Array((taken + refusedLine + "QUIT\n").utf8)) {
             #expect(parse(split.chunks).outcomes == [.success(.noop), .failure(.lineTooLong), .success(.quit)], "\(split.name)")
         }
     }
@@ -245,7 +245,7 @@ struct SMTPCommandParserTests {
     func aLongLineOverManyReadsIsOneError() {
         let junk = String(repeating: "x", count: 4000) + " QUIT\r" + String(repeating: "y", count: 6000) + " QUIT"
         let stream = Array(("MAIL FROM:<a@example.org>\r\n" + junk + "\r\nRSET\r\nNOOP\r\n").utf8)
-        var splits = WireSplits.all(of: stream)
+        var splits = ByteChunking.splits(of: stream)
         splits.append(
             ("1000-octet reads", stride(from: 0, to: stream.count, by: 1000).map { Array(stream[$0..<min($0 + 1000, stream.count)]) }))
         for split in splits {
@@ -260,7 +260,7 @@ struct SMTPCommandParserTests {
     @Test
     func aSmallerLimitIsHonoured() {
         let stream = Array("NOOP 12345678\r\nNOOP 123456789\r\nQUIT\r\n".utf8)
-        for split in WireSplits.all(of: stream) {
+        for split in ByteChunking.splits(of: stream) {
             #expect(
                 parse(split.chunks, maximumLineLength: 15).outcomes == [.success(.noop), .failure(.lineTooLong), .success(.quit)],
                 "\(split.name)")

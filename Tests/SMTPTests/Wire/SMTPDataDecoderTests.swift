@@ -84,7 +84,7 @@ private func decode(_ chunks: [[UInt8]]) -> (message: [UInt8], complete: Bool, r
 struct SMTPDataDecoderTests {
     @Test(arguments: dataVectors)
     func inAnySplit(_ vector: DataVector) {
-        for split in WireSplits.all(of: vector.wire) {
+        for split in ByteChunking.splits(of: vector.wire) {
             let result = decode(split.chunks)
             #expect(result.message == vector.message, "\(split.name)")
             #expect(result.complete == vector.complete, "\(split.name)")
@@ -134,7 +134,7 @@ struct SMTPDataDecoderTests {
         var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         if lines.last == [] { lines.removeLast() }
         let stuffed = lines.flatMap { line in (line.first == 0x2E ? [0x2E] : []) + line + [0x0A] } + Array(".\r\n".utf8)
-        for split in WireSplits.all(of: stuffed) {
+        for split in ByteChunking.splits(of: stuffed) {
             let result = decode(split.chunks)
             #expect(result.message == Array(text.utf8), "\(split.name)")
             #expect(result.complete, "\(split.name)")

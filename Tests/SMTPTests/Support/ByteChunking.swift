@@ -1,4 +1,5 @@
-/// Ways to cut byte strings for the consistency checks, and to name them in test output.
+/// Ways to cut byte strings as TCP may deliver them (whole, octet by octet, eight seeded
+/// random splits), and to name them in test output; shared by the wire and client tests.
 enum ByteChunking {
     /// A small deterministic generator (SplitMix64), so random splits and junk are the same
     /// on every run and a failure can be replayed.
