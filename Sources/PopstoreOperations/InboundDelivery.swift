@@ -79,9 +79,8 @@ public final class InboundDelivery {
         let accounts = recipients.flatMap(\.route.accounts)
         do {
             if !accounts.isEmpty {
-                var volumes: [String] = []
-                for volume in recipients.flatMap(\.route.volumes) where !volumes.contains(volume) { volumes.append(volume) }
-                let opened = try store.beginDelivery(envelope: envelope, recipients: accounts, volumes: volumes, maximumSize: .max)
+                let opened = try store.beginDelivery(
+                    envelope: envelope, recipients: accounts, profiles: recipients.flatMap(\.route.profiles), maximumSize: .max)
                 transaction = opened
                 var fields = trace
                 fields.id = opened.uid

@@ -46,9 +46,10 @@ public struct MailRouting: Sendable {
         /// Targets that take no mail (an unknown or disabled account named in a
         /// forwarding), with the reason; logged, the rest still delivered.
         public var dropped: [(address: String, verdict: Verdict)] = []
-        /// The volumes the accounts' maildrops are on, where the message file is written
-        /// (known from the lookup; not part of what the route means, so not compared).
-        public var volumes: [String] = []
+        /// The accounts' profiles as the lookup read them: where the message file is
+        /// written (their volumes), and what a delivery checks them against (not part of
+        /// what the route means, so not compared).
+        public var profiles: [Profile] = []
 
         public init(accounts: [AccountID] = [], relayed: [String] = [], forwardedBy: [String] = []) {
             self.accounts = accounts
@@ -152,7 +153,7 @@ public struct MailRouting: Sendable {
         let usage = try store.maildrop(for: profile).usage()
         guard profile.quotaPolicy.admits(messageSize: expansion.declaredSize, usage: usage.bytes) else { return .overQuota }
         if !expansion.route.accounts.contains(profile.id) { expansion.route.accounts.append(profile.id) }
-        if !expansion.route.volumes.contains(profile.volume) { expansion.route.volumes.append(profile.volume) }
+        if !expansion.route.profiles.contains(where: { $0.id == profile.id }) { expansion.route.profiles.append(profile) }
         return nil
     }
 

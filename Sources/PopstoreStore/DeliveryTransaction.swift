@@ -34,8 +34,13 @@ public final class DeliveryTransaction {
     /// enough that one delivery cannot fill a volume by surprise.
     public static let defaultMaximumSize = 64 << 20
 
-    init(store: Store, envelope: MessageEnvelope, volumes: [String], maximumSize: Int) throws(PopstoreError) {
+    /// Recipients' profiles as the caller's lookups read them (RCPT time), so the commit
+    /// need not read them again; the usage counters are always read under the lock.
+    private let knownProfiles: [AccountID: Profile]
+
+    init(store: Store, envelope: MessageEnvelope, volumes: [String], profiles: [Profile], maximumSize: Int) throws(PopstoreError) {
         self.store = store
+        self.knownProfiles = Dictionary(profiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.envelope = envelope
         self.maximumSize = maximumSize
         var generator = SystemRandomNumberGenerator()
@@ -186,14 +191,17 @@ public final class DeliveryTransaction {
     private func link(to recipient: AccountID, entry: MaildropEntryName) -> Result<(maildrop: Maildrop, volume: String), Rejection> {
         do {
             try store.probe(.lockMaildrop(recipient))
-            guard let profile = try store.profile(recipient) else { return .failure(Rejection(.noSuchAccount)) }
+            // An account removed or moved since the lookup has lost this maildrop: the link fails, temporarily.
+            guard let profile = try knownProfiles[recipient] ?? store.profile(recipient) else {
+                return .failure(Rejection(.noSuchAccount))
+            }
             if profile.flags.contains(.dismail) { return .failure(Rejection(.disabled)) }
             guard let tmp = tmpFiles.first(where: { $0.volume == profile.volume }) else {
                 return .failure(Rejection(.failed(.temporary("the account moved while the message was being stored"))))
             }
             let maildrop = try store.maildrop(for: profile)
-            return try maildrop.withLock { () throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
-                try maildrop.updateUsage { (usage) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
+            return try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
+                try locked.updateUsage { (usage) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
                     guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else {
                         return .failure(Rejection(.overQuota))
                     }
@@ -219,9 +227,9 @@ public final class DeliveryTransaction {
 
     /// Takes back a link that could not be made durable, and its count.
     private func unlink(_ entry: MaildropEntryName, from maildrop: Maildrop) {
-        try? maildrop.withLock { () throws(PopstoreError) in
+        try? maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) in
             guard (try? Posix.unlink("\(maildrop.directory)/\(entry)")) != nil else { return }
-            try maildrop.updateUsage { usage in usage.change(messages: -1, bytes: -entry.size, at: store.clock.now()) }
+            try locked.updateUsage { usage in usage.change(messages: -1, bytes: -entry.size, at: store.clock.now()) }
         }
     }
 
@@ -244,20 +252,22 @@ public final class DeliveryTransaction {
 
 extension Store {
     /// Begins storing a message for `recipients`: one copy on each volume that holds one of
-    /// them (`volumes` when the caller knows them from its lookups; an account that moved
-    /// meanwhile is refused at commit, temporarily).
+    /// them. `profiles` are the recipients' profiles where the caller has just read them
+    /// (its routing lookups): they place the file and are not read again; an account
+    /// that moved or went meanwhile is refused at commit, temporarily.
     public func beginDelivery(
-        envelope: MessageEnvelope, recipients: [AccountID], volumes known: [String]? = nil,
+        envelope: MessageEnvelope, recipients: [AccountID], profiles known: [Profile] = [],
         maximumSize: Int = DeliveryTransaction.defaultMaximumSize
     ) throws(PopstoreError) -> DeliveryTransaction {
-        var volumes = known ?? []
-        if known == nil {
-            for recipient in recipients {
-                if let profile = try? profile(recipient), !volumes.contains(profile.volume) { volumes.append(profile.volume) }
-            }
+        var profiles = known
+        for recipient in recipients where !profiles.contains(where: { $0.id == recipient }) {
+            if let profile = try? profile(recipient) { profiles.append(profile) }
         }
+        var volumes: [String] = []
+        for profile in profiles where !volumes.contains(profile.volume) { volumes.append(profile.volume) }
         if volumes.isEmpty { volumes = [settings.defaultVolume] }
-        return try DeliveryTransaction(store: self, envelope: envelope, volumes: volumes, maximumSize: maximumSize)
+        return try DeliveryTransaction(
+            store: self, envelope: envelope, volumes: volumes, profiles: profiles, maximumSize: maximumSize)
     }
 
     /// Stores a whole message at once.

@@ -31,6 +31,9 @@ final class FileLock {
 
     deinit { if fd >= 0 { Posix.close(fd) } }
 
+    /// The locked file's descriptor, for a lock file that also holds data (a maildrop's usage counters).
+    var descriptor: Int32 { fd }
+
     /// Waits for the lock, creating the lock file if needed.
     static func acquire(_ path: String, wait: Duration = defaultWait) throws(PopstoreError) -> FileLock {
         let fd: Int32

@@ -8,7 +8,8 @@ import PopstoreCore
 /// One account's maildrop: a directory with one entry per message (a hard link to the
 /// message file), the usage counters, and the locks.
 ///
-/// `.lock` serialises short updates (a delivery, a deletion, a retrieved mark);
+/// `.usage` holds the counters and is the lock that serialises short updates (a
+/// delivery, a deletion, a retrieved mark);
 /// `.session.lock` is held by a POP3 session for its whole life (`[IN-USE]`), so new
 /// mail can still arrive while a user is connected.
 public struct Maildrop: Sendable {
@@ -16,7 +17,6 @@ public struct Maildrop: Sendable {
     public let directory: String
     let store: Store
 
-    static let lockFileName = ".lock"
     static let sessionLockFileName = ".session.lock"
     static let usageFileName = ".usage"
 
@@ -75,27 +75,69 @@ public struct Maildrop: Sendable {
         return try decodeUsage(try DurableFile.read(path), path: path)
     }
 
-    /// Reads the counters, lets `body` change them, and writes them back in place if it
-    /// did, through one descriptor: for a caller holding the maildrop lock (a delivery),
-    /// whose group commit makes the change durable.
-    func updateUsage<T>(_ body: (inout MaildropUsage) throws(PopstoreError) -> T) throws(PopstoreError) -> T {
+    /// Runs `body` under the maildrop's update lock (across processes and hosts).
+    ///
+    /// The lock is an OFD lock on the usage file itself, so an update opens one file, not
+    /// two: for that the counters are only ever written in place, never replaced by a
+    /// rename (a lock belongs to an inode, and a new inode would be a new lock).
+    public func withLock<T>(_ body: (Locked) throws(PopstoreError) -> T) throws(PopstoreError) -> T {
         let path = "\(directory)/\(Maildrop.usageFileName)"
-        let fd: Int32
-        do { fd = try Posix.open(path, O_RDWR | O_CREAT) } catch { throw error.popstoreError }
-        defer { Posix.close(fd) }
-        let bytes: [UInt8]
-        do { bytes = try Posix.readAll(fd, limit: DurableFile.maximumSmallFileSize, path: path) } catch { throw error.popstoreError }
-        let before = try decodeUsage(bytes.isEmpty ? nil : bytes, path: path)
-        var usage = before
-        let result = try body(&usage)
-        guard usage != before else { return result }
-        let encoded = try JSONFile.encode(usage)
-        do { try Posix.overwrite(fd, with: encoded, path: path) } catch { throw error.popstoreError }
-        store.usageCache.remember(usage, at: path, bytes: encoded)
-        return result
+        let lock = try FileLock.acquire(path)
+        defer { lock.release() }
+        return try body(Locked(maildrop: self, lock: lock))
     }
 
-    private func decodeUsage(_ bytes: [UInt8]?, path: String) throws(PopstoreError) -> MaildropUsage {
+    /// The same for a caller with nothing to ask of the lock.
+    public func withLock<T>(_ body: () throws(PopstoreError) -> T) throws(PopstoreError) -> T {
+        try withLock { (_: Locked) throws(PopstoreError) -> T in try body() }
+    }
+
+    /// A maildrop whose update lock the caller holds: its counters, read and written
+    /// through the lock's descriptor.
+    public struct Locked {
+        public let maildrop: Maildrop
+        let lock: FileLock
+
+        /// The counters as they are now.
+        public func usage() throws(PopstoreError) -> MaildropUsage {
+            try maildrop.decodeUsage(try read(), path: lock.path)
+        }
+
+        /// Reads the counters, lets `body` change them, and writes them back in place if
+        /// it did, without a sync: for a delivery, whose group commit makes it durable.
+        func updateUsage<T>(_ body: (inout MaildropUsage) throws(PopstoreError) -> T) throws(PopstoreError) -> T {
+            let bytes = try read()
+            let before = try maildrop.decodeUsage(bytes, path: lock.path)
+            var usage = before
+            let result = try body(&usage)
+            if usage != before { try write(usage, over: bytes?.count ?? 0, sync: false) }
+            return result
+        }
+
+        /// Writes the counters and makes them durable (a deletion, a repair).
+        func saveUsage(_ usage: MaildropUsage) throws(PopstoreError) {
+            try write(usage, over: nil, sync: true)
+        }
+
+        private func read() throws(PopstoreError) -> [UInt8]? {
+            let bytes: [UInt8]
+            do { bytes = try Posix.readAll(lock.descriptor, limit: DurableFile.maximumSmallFileSize, path: lock.path) } catch {
+                throw error.popstoreError
+            }
+            return bytes.isEmpty ? nil : bytes
+        }
+
+        private func write(_ usage: MaildropUsage, over previousLength: Int?, sync: Bool) throws(PopstoreError) {
+            let encoded = try JSONFile.encode(usage)
+            do {
+                try Posix.overwrite(lock.descriptor, with: encoded, previousLength: previousLength, path: lock.path)
+                if sync { try Posix.fsync(lock.descriptor, path: lock.path) }
+            } catch { throw error.popstoreError }
+            maildrop.store.usageCache.remember(usage, at: lock.path, bytes: encoded)
+        }
+    }
+
+    fileprivate func decodeUsage(_ bytes: [UInt8]?, path: String) throws(PopstoreError) -> MaildropUsage {
         guard let bytes else { return MaildropUsage() }
         if let cached = store.usageCache.value(at: path, bytes: bytes) { return cached }
         do {
@@ -111,22 +153,10 @@ public struct Maildrop: Sendable {
         }
     }
 
-    /// Saves the counters durably (a deletion, a repair).
-    func saveUsage(_ usage: MaildropUsage) throws(PopstoreError) {
-        try DurableFile.replace("\(directory)/\(Maildrop.usageFileName)", with: try JSONFile.encode(usage))
-    }
-
-    /// Runs `body` under the maildrop's update lock (across processes and hosts).
-    public func withLock<T>(_ body: () throws(PopstoreError) -> T) throws(PopstoreError) -> T {
-        let lock = try FileLock.acquire("\(directory)/\(Maildrop.lockFileName)")
-        defer { lock.release() }
-        return try body()
-    }
-
     /// Removes messages; the message file is freed when its last link goes.
     public func remove(uids: Set<String>) throws(PopstoreError) {
-        try withLock { () throws(PopstoreError) in
-            var usage = try usage()
+        try withLock { (locked: Locked) throws(PopstoreError) in
+            var usage = try locked.usage()
             var removedBytes: Int64 = 0
             var removedCount: Int64 = 0
             for entry in try entries() where uids.contains(entry.uid) {
@@ -137,7 +167,7 @@ public struct Maildrop: Sendable {
             guard removedCount > 0 else { return }
             do { try Posix.fsyncDirectory(directory) } catch { throw Store.classify(error) }
             usage.change(messages: -removedCount, bytes: -removedBytes, at: store.clock.now())
-            try saveUsage(usage)
+            try locked.saveUsage(usage)
         }
     }
 

@@ -91,8 +91,9 @@ enum Posix {
         try overwrite(fd, with: bytes, path: path)
     }
 
-    /// The same through an open descriptor.
-    static func overwrite(_ fd: Int32, with bytes: [UInt8], path: String) throws(SystemCallError) {
+    /// The same through an open descriptor; `previousLength`, where the caller knows it,
+    /// spares the truncation when the new content is no shorter.
+    static func overwrite(_ fd: Int32, with bytes: [UInt8], previousLength: Int? = nil, path: String) throws(SystemCallError) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(done)) }
@@ -102,6 +103,7 @@ enum Posix {
             }
             done += n
         }
+        if let previousLength, previousLength <= bytes.count { return }
         guard ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemCallError(call: "ftruncate", path: path, errno: errno) }
     }
 
@@ -194,19 +196,31 @@ enum Posix {
         return try readAll(fd, limit: limit, path: path)
     }
 
+    /// Reads a regular file whole, from its start (whatever the descriptor's offset), into a buffer that starts at one page's worth
+    /// and grows. A read that fills less than the space offered ends the file: a regular
+    /// file's read comes up short only at its end (POSIX; local file systems and NFS
+    /// alike), which saves a small file's second read, the common case here.
     static func readAll(_ fd: Int32, limit: Int, path: String) throws(SystemCallError) -> [UInt8] {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var capacity = 4_096
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemCallError(call: "read", path: path, errno: errno)
+            let start = out.count
+            var failure: Int32?
+            var got = 0
+            out.append(contentsOf: repeatElement(0, count: capacity - start))
+            out.withUnsafeMutableBytes { buffer in
+                while true {
+                    let n = Glibc.pread(fd, buffer.baseAddress! + start, capacity - start, off_t(start))
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failure = errno } else { got = n }
+                    return
+                }
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
+            if let failure { throw SystemCallError(call: "pread", path: path, errno: failure) }
+            out.removeLast(capacity - start - got)
             if out.count > limit { throw SystemCallError(call: "read", path: path, errno: EFBIG) }
+            if got < capacity - start { return out }
+            capacity *= 2
         }
-        return out
     }
 }

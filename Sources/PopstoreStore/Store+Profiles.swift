@@ -30,15 +30,18 @@ extension Store {
         do { try Posix.makeDirectories(drop) } catch { throw error.popstoreError }
         // Held until the profile is visible, so `store check` never takes this new
         // maildrop for one a crash left behind.
-        let maildropLock = try FileLock.acquire("\(drop)/\(Maildrop.lockFileName)")
-        defer { maildropLock.release() }
-        try DurableFile.replace("\(drop)/\(Maildrop.usageFileName)", with: try JSONFile.encode(MaildropUsage()))
-        do { try Posix.makeDirectories(Posix.parentDirectory(of: file)) } catch { throw error.popstoreError }
-        do {
-            try DurableFile.create(file, with: try JSONFile.encode(profile), what: "account \(profile.id)")
-        } catch {
-            try? removeTree(drop)
-            throw error
+        try Maildrop(account: profile.id, directory: drop, store: self).withLock { (locked: Maildrop.Locked) throws(PopstoreError) in
+            try locked.saveUsage(MaildropUsage())
+            do {
+                try Posix.fsyncDirectory(drop)
+                try Posix.makeDirectories(Posix.parentDirectory(of: file))
+            } catch { throw Store.classify(error) }
+            do {
+                try DurableFile.create(file, with: try JSONFile.encode(profile), what: "account \(profile.id)")
+            } catch {
+                try? removeTree(drop)
+                throw Store.classify(error)
+            }
         }
     }
 
@@ -92,7 +95,7 @@ extension Store {
         let trash = "\(volume.trashDirectory)/\(profile.maildropID)"
         do {
             if Posix.exists(drop) {
-                let maildropLock = try FileLock.acquire("\(drop)/\(Maildrop.lockFileName)")
+                let maildropLock = try FileLock.acquire("\(drop)/\(Maildrop.usageFileName)")
                 try Posix.rename(drop, trash)
                 try Posix.fsyncDirectory(Posix.parentDirectory(of: drop))
                 maildropLock.release()

@@ -162,8 +162,8 @@ final class StoreChecker {
             }
         }
         // Compare counters under the lock, so a delivery in progress is not a mismatch.
-        let mismatch = try maildrop.withLock { () throws(PopstoreError) -> (MaildropUsage, (messages: Int64, bytes: Int64))? in
-            let usage = (try? maildrop.usage()) ?? MaildropUsage()
+        let mismatch = try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) -> (MaildropUsage, (messages: Int64, bytes: Int64))? in
+            let usage = (try? locked.usage()) ?? MaildropUsage()
             let counted = try maildrop.countedUsage()
             return usage.messages == counted.messages && usage.bytes == counted.bytes ? nil : (usage, counted)
         }
@@ -172,11 +172,11 @@ final class StoreChecker {
                 .usageMismatch, maildrop.directory,
                 "usage says \(usage.messages) messages / \(usage.bytes) bytes, maildrop holds \(counted.messages) / \(counted.bytes)"
             ) {
-                try maildrop.withLock { () throws(PopstoreError) in
-                    var fixed = (try? maildrop.usage()) ?? MaildropUsage()
+                try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) in
+                    var fixed = (try? locked.usage()) ?? MaildropUsage()
                     let now = try maildrop.countedUsage()
                     fixed.change(messages: now.messages - fixed.messages, bytes: now.bytes - fixed.bytes, at: store.clock.now())
-                    try maildrop.saveUsage(fixed)
+                    try locked.saveUsage(fixed)
                 }
             }
         }
@@ -207,7 +207,7 @@ final class StoreChecker {
     /// right now: that holds the maildrop lock until its profile is visible, so decide
     /// only under the lock and after looking for a profile once more.
     private func checkOrphanMaildrop(_ path: String, id: String, volume: VolumeLayout) throws(PopstoreError) {
-        guard let lock = try? FileLock.tryAcquire("\(path)/\(Maildrop.lockFileName)") else { return }
+        guard let lock = try? FileLock.tryAcquire("\(path)/\(Maildrop.usageFileName)") else { return }
         defer { lock.release() }
         var owned = false
         try store.forEachProfile { if $0.maildropID == id && $0.volume == volume.name { owned = true } }

@@ -23,7 +23,7 @@ import Testing
         let right = usage
         usage.messages = 7
         usage.bytes = 1
-        try maildrop.saveUsage(usage)
+        try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) in try locked.saveUsage(usage) }
         let report = try t.store.check(repair: true)
         #expect(report.problems.map(\.kind) == [.usageMismatch])
         #expect(report.consistent)

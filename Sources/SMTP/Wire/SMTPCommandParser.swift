@@ -79,10 +79,16 @@ extension SMTPCommandParser {
         guard line.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }), let text = String(validating: line, as: UTF8.self) else {
             throw .invalidOctets
         }
-        let verbEnd = text.firstIndex(of: " ") ?? text.endIndex
+        // Split on the space octet, not on Characters: a space followed by a combining
+        // mark is one Character but still ends the verb on the wire (and octets are cheaper).
+        let octets = text.utf8
+        let verbEnd = octets.firstIndex(of: 0x20) ?? octets.endIndex
         let verb = text[..<verbEnd].uppercased()
-        let rest = text[verbEnd...].drop { $0 == " " }
-        let argument = String(rest.reversed().drop { $0 == " " }.reversed())
+        var first = verbEnd
+        while first < octets.endIndex && octets[first] == 0x20 { first = octets.index(after: first) }
+        var last = octets.endIndex
+        while last > first && octets[octets.index(before: last)] == 0x20 { last = octets.index(before: last) }
+        let argument = String(text[first..<last])
         switch verb {
         case "LHLO": return .lhlo(try domain(argument))
         case "HELO": return .helo(argument)
@@ -134,22 +140,26 @@ extension SMTPCommandParser {
     /// `FROM:<path> params` or `TO:<path> params`. A space after the colon is tolerated,
     /// as many clients send one; a path without angle brackets is not.
     private static func pathAndParameters(_ argument: String, prefix: String) throws(SMTPParseError) -> (String, [SMTPParameter]) {
-        guard argument.uppercased().hasPrefix(prefix) else { throw .syntax("expected \(prefix)<address>") }
-        let afterPrefix = argument.dropFirst(prefix.count).drop { $0 == " " }
+        guard argument.utf8.starts(with: prefix.utf8, by: { (0x61...0x7A ~= $0 ? $0 - 0x20 : $0) == $1 }) else {
+            throw .syntax("expected \(prefix)<address>")
+        }
+        let afterPrefix = argument[argument.utf8.index(argument.startIndex, offsetBy: prefix.utf8.count)...].drop { $0 == " " }
         guard afterPrefix.first == "<" else { throw .syntax("the address must be in angle brackets") }
-        // The path ends at the first '>' outside a quoted local part.
+        // The path ends at the first '>' outside a quoted local part (all ASCII, so the
+        // octets are scanned: no octet of a multi-octet UTF-8 sequence is ASCII).
         var inQuotes = false
         var escaped = false
         var end: Substring.Index?
-        for index in afterPrefix.indices.dropFirst() {
-            let character = afterPrefix[index]
+        let octets = afterPrefix.utf8
+        for index in octets.indices.dropFirst() {
+            let octet = octets[index]
             if escaped {
                 escaped = false
-            } else if character == "\\" && inQuotes {
+            } else if octet == UInt8(ascii: "\\") && inQuotes {
                 escaped = true
-            } else if character == "\"" {
+            } else if octet == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-            } else if character == ">" && !inQuotes {
+            } else if octet == UInt8(ascii: ">") && !inQuotes {
                 end = index
                 break
             }
