@@ -119,27 +119,32 @@ public struct MailboxAccess: Sendable {
         }
         do {
             guard let session = try store.maildrop(for: profile).openSession() else { return .failure(.inUse) }
-            // The accounting is not worth a refused login: on a full disk the user must
-            // still get in to download and delete.
-            _ = try? store.updateProfile(id) { profile in
-                profile.sessions.connections += 1
-                profile.sessions.lastConnect = now
-            }
+            // Counted when it ends (``close(_:messagesRetrieved:bytesRetrieved:)``): one
+            // profile write per session. Until then the maildrop's session lock answers
+            // any second login, so LOGIN-DELAY needs the start time only afterwards.
             return .success(Login(account: id, session: session, since: now, policy: policy))
         } catch {
             return .failure(.temporary)
         }
     }
 
-    /// Ends a session: records the accounting and releases the maildrop.
+    /// Ends a session: records its accounting (the connection, its start and end, what
+    /// was retrieved) in one profile write, then releases the maildrop.
+    ///
+    /// The write is group-committed (`.grouped`): a crash may lose the last sessions'
+    /// counts, never the profile. The accounting is not worth a failed session either: on
+    /// a full disk the user must still get in to download and delete.
     public func close(_ login: Login, messagesRetrieved: Int, bytesRetrieved: Int64) {
-        login.session.release()
         let now = clock.now()
-        _ = try? store.updateProfile(login.account) { profile in
+        _ = try? store.updateProfile(login.account, durability: .grouped) { profile in
+            profile.sessions.connections += 1
+            profile.sessions.lastConnect = login.since
             profile.sessions.lastDisconnect = now
             profile.sessions.connectSeconds += Int64(max(0, now.timeIntervalSince(login.since)).rounded())
             profile.sessions.messagesRetrieved += Int64(messagesRetrieved)
             profile.sessions.bytesRetrieved += bytesRetrieved
         }
+        // Released only now, so the next login's LOGIN-DELAY check sees this session's start.
+        login.session.release()
     }
 }

@@ -29,6 +29,20 @@ enum DurableFile {
         try write(path, bytes, exclusive: false, sync: sync)
     }
 
+    /// Replaces `path` for a change that may be lost in a crash but must never damage the
+    /// file (a session's accounting): the new content is made durable by a group commit
+    /// shared with concurrent writers, then renamed into place; the rename becomes durable
+    /// with a later flush. After a crash the file holds the old content or the new, whole.
+    static func replace(_ path: String, with bytes: [UInt8], syncGroup: SyncGroup) throws(PopstoreError) {
+        do { try writeRaw(path, bytes, exclusive: false, mode: 0o640, sync: false, beforeVisible: { try syncGroup.sync() }) } catch
+            let error as SystemCallError
+        {
+            throw error.popstoreError
+        } catch {
+            throw .permanent("store failure")
+        }
+    }
+
     /// Creates `path`; throws `.alreadyExists` if it exists.
     static func create(_ path: String, with bytes: [UInt8], what: String, mode: mode_t = 0o640) throws(PopstoreError) {
         do { try write(path, bytes, exclusive: true, mode: mode) } catch .alreadyExists {
@@ -55,7 +69,9 @@ enum DurableFile {
         }
     }
 
-    private static func writeRaw(_ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t, sync: Bool) throws {
+    private static func writeRaw(
+        _ path: String, _ bytes: [UInt8], exclusive: Bool, mode: mode_t, sync: Bool, beforeVisible: () throws -> Void = {}
+    ) throws {
         let directory = Posix.parentDirectory(of: path)
         let base = path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...]
         let tmp = "\(directory)/.\(base).\(randomToken())\(tmpSuffix)"
@@ -68,6 +84,7 @@ enum DurableFile {
         }
         try Posix.writeAll(fd, bytes, path: tmp)
         if sync { try Posix.fsync(fd, path: tmp) }
+        try beforeVisible()
         if exclusive {
             try Posix.link(tmp, path)
             visible = true

@@ -45,9 +45,21 @@ extension Store {
         }
     }
 
+    /// How soon a profile change must be on stable storage.
+    public enum ProfileDurability: Sendable {
+        /// Before the call returns (a password, flags, quota: anything a user was told).
+        case immediate
+        /// With a group commit shared by concurrent writers, the rename riding on a later
+        /// flush: a crash may lose the change, never the profile (a session's accounting,
+        /// written twice per POP3 session).
+        case grouped
+    }
+
     /// Changes a profile under its lock and returns the new one.
     @discardableResult
-    public func updateProfile(_ id: AccountID, _ change: (inout Profile) throws(PopstoreError) -> Void) throws(PopstoreError) -> Profile {
+    public func updateProfile(
+        _ id: AccountID, durability: ProfileDurability = .immediate, _ change: (inout Profile) throws(PopstoreError) -> Void
+    ) throws(PopstoreError) -> Profile {
         let lock = try FileLock.acquire(layout.profileLock(id))
         defer { lock.release() }
         guard var profile = try profile(id) else { throw .notFound("no such account: \(id)") }
@@ -57,7 +69,14 @@ extension Store {
             profile.volume == before.volume
         else { throw .permanent("an update may not change an account's identity or maildrop") }
         profile.version = Profile.formatVersion
-        if profile != before { try DurableFile.replace(layout.profileFile(id), with: try JSONFile.encode(profile)) }
+        guard profile != before else { return profile }
+        let file = layout.profileFile(id)
+        let encoded = try JSONFile.encode(profile)
+        switch durability {
+        case .immediate: try DurableFile.replace(file, with: encoded)
+        case .grouped: try DurableFile.replace(file, with: encoded, syncGroup: syncGroups.group(for: layout.root))
+        }
+        profileCache.remember(profile, at: file, bytes: encoded)
         return profile
     }
 
