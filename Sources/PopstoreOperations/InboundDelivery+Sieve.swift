@@ -95,24 +95,28 @@ extension InboundDelivery {
         }
     }
 
-    /// A vacation reply, from the null sender (RFC 5230 §4.6), at most once per sender
-    /// per period; never lost mail if it fails (it is only logged as not sent).
+    /// A vacation response (RFC 5230, RFC 6131), at most once per sender per interval;
+    /// never lost mail if it fails (it is only not sent). Whether to respond and the
+    /// response itself are the Sieve module's (`SieveVacationResponse`: no response to the
+    /// null sender, automatic or list mail, system addresses, the account's own addresses,
+    /// or mail not addressed to the account); the memory of who had one is the store's.
     private func sendVacation(_ vacation: SieveVacation, for account: AccountID, now: Date) {
-        let message = SieveMessage(parsing: retained)
-        let own = [account.address, envelopeRecipient(of: account)] + vacation.addresses
-        guard VacationReply.shouldReply(to: envelope.sender, header: message.headerFields, ownAddresses: own) else { return }
-        let key = VacationReply.memoryKey(vacation, sender: envelope.sender)
+        let message = SieveMessage(parsing: retained, envelopeFrom: envelope.sender, envelopeTo: envelopeRecipient(of: account))
+        let decision = SieveVacationResponse.decide(
+            vacation, for: message, userAddress: account.address,
+            messageID: "<\(UUID().uuidString.lowercased())@\(trace.host)>",
+            date: SieveTimestamp(secondsSince1970: Int64(now.timeIntervalSince1970)))
+        guard case .send(let response) = decision else { return }
+        let key = "vacation:\(vacation.handle):\(envelope.sender.lowercased())"
         let due =
             (try? store.withSieveMemory(account) { (memory) -> Bool in
                 guard !memory.remembers(key, at: now) else { return false }
-                memory.remember(key, until: now.addingTimeInterval(Double(VacationReply.period(vacation))))
+                memory.remember(key, until: now.addingTimeInterval(Double(SieveVacationResponse.interval(of: vacation))))
                 return true
             }) ?? false
         guard due else { return }
-        let reply = VacationReply.compose(
-            vacation, to: envelope.sender, account: account, original: message.headerFields, host: trace.host, now: now)
         _ = try? store.outboundQueue.enqueue(
-            reply, sender: "", recipients: [QueuedMessage.Recipient(address: envelope.sender)],
+            response.octets, sender: response.envelopeFrom, recipients: [QueuedMessage.Recipient(address: response.envelopeTo)],
             origin: "Sieve vacation reply of \(account.address)")
     }
 

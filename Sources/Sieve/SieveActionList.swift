@@ -42,7 +42,8 @@ struct SieveActionList {
             redirects += 1
             guard redirects <= SieveLimits.maximumRedirects else {
                 throw SieveRuntimeError(
-                    kind: .tooManyRedirects, location: location, message: "more than \(SieveLimits.maximumRedirects) redirects")
+                    kind: .tooManyRedirects, location: location,
+                    message: "number of redirect actions exceeds policy limit (\(SieveLimits.maximumRedirects))")
             }
         case .discard:
             implicitKeep = false
@@ -53,7 +54,9 @@ struct SieveActionList {
             break
         }
         guard actions.count < SieveLimits.maximumActions else {
-            throw SieveRuntimeError(kind: .tooManyActions, location: location, message: "more than \(SieveLimits.maximumActions) actions")
+            throw SieveRuntimeError(
+                kind: .tooManyActions, location: location,
+                message: "total number of actions exceeds policy limit (\(SieveLimits.maximumActions))")
         }
         actions.append(action)
     }

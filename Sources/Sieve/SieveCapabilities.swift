@@ -5,6 +5,9 @@
 /// - SeeAlso: RFC 5228 §3.2, §6
 public struct SieveCapabilities: Sendable, Hashable {
     public var names: Set<String>
+    /// The site's editheader limits; a constant `addheader` field over the size limit is
+    /// a compile error (the interpreter applies the policy of `SieveRunContext`).
+    public var headerEditPolicy = SieveHeaderEditPolicy()
 
     public init(_ names: some Sequence<String>) {
         self.names = Set(names.map { $0.lowercased() })
@@ -25,6 +28,13 @@ public struct SieveCapabilities: Sendable, Hashable {
         "body", "variables", "index", "editheader", "duplicate", "environment", "ihave",
         "imap4flags", "mailbox", "date", "regex", "include",
     ]
+
+    /// Whether `ihave` may enable `name` (RFC 5463 §4): not an extension that changes how
+    /// every string of the script reads ("encoded-character", "variables"), since the
+    /// strings were read before the test runs; `ihave` is false for those.
+    public static func ihaveCanEnable(_ name: String) -> Bool {
+        !["encoded-character", "variables"].contains(name.lowercased())
+    }
 
     /// Space-separated, as the ManageSieve `SIEVE` capability shows it.
     public var advertised: String {

@@ -35,9 +35,10 @@ enum SieveEncodedCharacter {
         guard let colon = body.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let kind = String(decoding: body[..<colon], as: UTF8.self).lowercased()
         guard kind == "hex" || kind == "unicode" else { return nil }
-        // blank = WSP / CRLF
+        // blank = WSP / CRLF; hex-pair-seq and unicode-hex-seq hold at least one item, so
+        // "${hex:}" is not well formed and stays as written.
         let items = body[(colon + 1)...].split(whereSeparator: { [0x20, 0x09, 0x0D, 0x0A].contains($0) })
-        guard !items.isEmpty else { return [] }
+        guard !items.isEmpty else { return nil }
         var output: [UInt8] = []
         for item in items {
             guard item.allSatisfy(isHexDigit), let value = UInt32(String(decoding: item, as: UTF8.self).suffix(8), radix: 16)

@@ -6,25 +6,48 @@ enum SieveHeaderEdit {
         !name.isEmpty && name.utf8.allSatisfy { (33...126).contains($0) && $0 != 58 }
     }
 
-    /// Fields a script may not add or delete: trace fields record the message's path
-    /// (RFC 5293 §6 forbids touching "Received"), and removing "Auto-Submitted" could
-    /// make an automatic reply loop possible.
-    static func isProtected(_ name: String, deleting: Bool) -> Bool {
-        let lower = name.lowercased()
-        return lower == "received" || (deleting && lower == "auto-submitted")
+    /// RFC 5293 §4: a value may hold any text but NUL, which no header field can carry.
+    static func isFieldValue(_ value: String) -> Bool {
+        !value.utf8.contains(0)
+    }
+
+    /// The octets the field takes in the message once added (value folded).
+    static func fieldSize(name: String, value: String) -> Int {
+        SieveMessage.HeaderField(name: name, value: " " + value.replacingLineBreaksWithFolding()).encodedSize
+    }
+
+    static func oversizeMessage(_ name: String, limit: Int) -> String {
+        "added header field '\(name)' is larger than the limit of \(limit) bytes"
+    }
+
+    static func invalidNameMessage(_ name: String) -> String {
+        "specified field name '\(name)' is invalid"
+    }
+
+    static func invalidValueMessage(_ value: String) -> String {
+        "specified value '\(value)' is invalid"
     }
 }
 
 extension SieveInterpreter {
     mutating func addHeader(name: String, value: String, last: Bool, at location: SourceLocation) throws(SieveRuntimeError) {
         guard SieveHeaderEdit.isFieldName(name) else {
-            throw SieveRuntimeError(kind: .invalidArgument, location: location, message: "invalid header field name '\(name)'")
+            throw SieveRuntimeError(kind: .invalidArgument, location: location, message: SieveHeaderEdit.invalidNameMessage(name))
         }
-        guard !SieveHeaderEdit.isProtected(name, deleting: false) else { return }
+        guard SieveHeaderEdit.isFieldValue(value) else {
+            throw SieveRuntimeError(kind: .invalidArgument, location: location, message: SieveHeaderEdit.invalidValueMessage(value))
+        }
+        let policy = context.headerEditPolicy
+        guard policy.allowsAdding(name) else { return }
         // RFC 5293 §4: the value is folded if needed; line breaks in it become folding.
         let folded = value.replacingLineBreaksWithFolding()
         let field = SieveMessage.HeaderField(name: name, value: " " + folded)
+        if let limit = policy.maximumHeaderSize, field.encodedSize > limit {
+            throw SieveRuntimeError(kind: .invalidArgument, location: location, message: SieveHeaderEdit.oversizeMessage(name, limit: limit))
+        }
+        editHistory?.append(SieveMessageSnapshot(actionCount: actions.actions.count, message: message))
         if last { message.headerFields.append(field) } else { message.headerFields.insert(field, at: 0) }
+        message.size += field.encodedSize
         headerEdited = true
         try actions.add(.addHeader(name: name, value: folded, last: last), at: location)
     }
@@ -32,7 +55,7 @@ extension SieveInterpreter {
     mutating func deleteHeader(name: String, index: SieveHeaderIndex?, match: SieveMatch?, at location: SourceLocation)
         throws(SieveRuntimeError)
     {
-        guard SieveHeaderEdit.isFieldName(name), !SieveHeaderEdit.isProtected(name, deleting: true) else { return }
+        guard SieveHeaderEdit.isFieldName(name), context.headerEditPolicy.allowsDeleting(name) else { return }
         let lower = name.lowercased()
         let positions = message.headerFields.indices.filter { message.headerFields[$0].name.lowercased() == lower }
         var candidates = positions
@@ -49,7 +72,8 @@ extension SieveInterpreter {
             doomed.append(position)
         }
         guard !doomed.isEmpty else { return }
-        for position in doomed.reversed() { message.headerFields.remove(at: position) }
+        editHistory?.append(SieveMessageSnapshot(actionCount: actions.actions.count, message: message))
+        for position in doomed.reversed() { message.size -= message.headerFields.remove(at: position).encodedSize }
         headerEdited = true
         try actions.add(.deleteHeader(name: name, count: doomed.count), at: location)
     }

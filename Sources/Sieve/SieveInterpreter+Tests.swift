@@ -25,16 +25,28 @@ extension SieveInterpreter {
             // turn out to be another field, which is then left out.
             let addressFields = names.filter { SieveAddressList.isAddressHeader(expand($0)) }
             let addresses = fields(addressFields, index: index).flatMap { SieveAddressList.parse(SieveHeaderValue.unfold($0.value)) }
-            return try compare(addresses.compactMap { Self.part(part, of: $0) }, match, at: location)
+            let separators = context.subaddressSeparators
+            return try compare(addresses.compactMap { Self.part(part, of: $0, separators: separators) }, match, at: location)
         case .envelope(let parts, let part, let match):
             var values: [String] = []
             for name in parts.map({ expand($0).lowercased() }) {
-                let raw = name == "from" ? message.envelopeFrom : message.envelopeTo
-                // RFC 5228 §5.4: the null reverse-path is the empty string for every part.
-                if raw.isEmpty {
+                // "auth" (Pigeonhole's): the authenticated user, absent when there is none.
+                guard let raw = name == "auth" ? message.envelopeAuth : name == "from" ? message.envelopeFrom : message.envelopeTo
+                else { continue }
+                switch SieveEnvelopePath.parse(raw) {
+                case .null:
+                    // RFC 5228 §5.4: the null reverse-path is the empty string for every part.
                     values.append("")
-                } else if let address = SieveAddressList.parse(raw).first, let value = Self.part(part, of: address) {
-                    values.append(value)
+                case .address(let address):
+                    // The whole envelope address is the SMTP path's mailbox, quoted where
+                    // its local part must be (RFC 5321 §4.1.2).
+                    if case .all = part {
+                        values.append(address.encoded)
+                    } else if let value = Self.part(part, of: address, separators: context.subaddressSeparators) {
+                        values.append(value)
+                    }
+                case .invalid:
+                    break
                 }
             }
             return try compare(values, match, at: location)
@@ -67,7 +79,7 @@ extension SieveInterpreter {
                 return testsuite?.mailboxes[SieveTestsuiteState.mailboxName(mailbox)] != nil || context.mailboxExists(mailbox)
             }
         case .ihave(let names):
-            return names.allSatisfy(program.capabilities.contains)
+            return names.allSatisfy { SieveCapabilities.ihaveCanEnable($0) && program.capabilities.contains($0) }
         case .date(let date):
             return try dateTest(date, at: location)
         case .testsuite(let test):
@@ -88,7 +100,7 @@ extension SieveInterpreter {
         try charge(cost, at: location)
         warnings += outcome.warnings.map { "\(location): \($0)" }
         if setsMatchVariables, outcome.matched, let captures = outcome.captures, program.requiredCapabilities.contains("variables") {
-            matchVariables = captures.map { Self.truncated($0, to: SieveLimits.maximumVariableSize) }
+            matchVariables = captures.map { Self.truncated($0, to: context.maximumVariableSize) }
         }
         return outcome.matched
     }
@@ -109,16 +121,19 @@ extension SieveInterpreter {
     }
 
     /// The address part a test compares; `nil` when the address has none (RFC 5233 §4:
-    /// an address without a separator has no detail).
-    static func part(_ part: SieveAddressPart, of address: SieveAddressList.Address) -> String? {
+    /// an address without a separator has no detail). The first of any `separators`
+    /// splits user from detail.
+    static func part(_ part: SieveAddressPart, of address: SieveAddressList.Address, separators: String) -> String? {
+        // RFC 5228 §2.7.4: an invalid address is seen by :all alone.
+        if let written = address.invalidText { return part == .all ? written : nil }
         switch part {
         case .all: return address.full
         case .localpart: return address.localPart
         case .domain: return address.domain ?? ""
         case .user:
-            return String(address.localPart.prefix { $0 != SieveLimits.subaddressSeparator })
+            return String(address.localPart.prefix { !separators.contains($0) })
         case .detail:
-            guard let separator = address.localPart.firstIndex(of: SieveLimits.subaddressSeparator) else { return nil }
+            guard let separator = address.localPart.firstIndex(where: separators.contains) else { return nil }
             return String(address.localPart[address.localPart.index(after: separator)...])
         }
     }

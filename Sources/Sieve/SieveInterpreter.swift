@@ -6,7 +6,8 @@
 struct SieveInterpreter {
     /// The script running now: the main one, or the included one while it runs.
     var program: SieveProgram
-    let context: SieveRunContext
+    /// The caller's world; the testsuite changes its settings between tests (`test_config_set`).
+    var context: SieveRunContext
     var message: SieveMessage
     var steps = 0
     var actions = SieveActionList()
@@ -15,6 +16,10 @@ struct SieveInterpreter {
     /// The imap4flags internal variable (RFC 5232 §3).
     var internalFlags: [String] = []
     var headerEdited = false
+    /// The message before each header edit and how many actions there were then; kept
+    /// only when asked for (the testsuite), so each action can act on the message as it
+    /// stood when the action ran, as Pigeonhole does (see `SieveMessageSnapshot`).
+    var editHistory: [SieveMessageSnapshot]?
     var duplicateChecks: [SieveDuplicateCheck] = []
     /// Problems that did not stop the run (a bad `:regex` pattern from a variable).
     var warnings: [String] = []
@@ -62,7 +67,9 @@ struct SieveInterpreter {
             guard let parsed = SieveMailbox.parse(address) else {
                 throw SieveRuntimeError(kind: .invalidArgument, location: location, message: "redirect address '\(address)' is not valid")
             }
-            try actions.add(.redirect(address: parsed.full, copy: copy), at: location)
+            // The address as SMTP will write it: a local part that needs quotes keeps them,
+            // one that does not loses them (RFC 5321 §4.1.2).
+            try actions.add(.redirect(address: parsed.encoded, copy: copy), at: location)
         case .fileinto(let mailbox, let copy, let create, let flags):
             let action = SieveAction.fileinto(mailbox: expand(mailbox), flags: try flagList(flags), copy: copy, create: create)
             try actions.add(action, at: location)
@@ -71,7 +78,7 @@ struct SieveInterpreter {
         case .vacation(let vacation):
             try actions.add(.vacation(self.vacation(vacation)), at: location)
         case .set(let name, let value, let modifiers):
-            try assign(name, SieveSetModifier.apply(modifiers, to: expand(value)), at: location)
+            try assign(name, SieveSetModifier.apply(modifiers, to: expand(value), limit: context.maximumVariableSize), at: location)
         case .addHeader(let name, let value, let last):
             try addHeader(name: expand(name), value: expand(value), last: last, at: location)
         case .deleteHeader(let name, let index, let match):
@@ -85,6 +92,8 @@ struct SieveInterpreter {
             return true
         case .global:
             break
+        case .error(let message):
+            throw SieveRuntimeError(kind: .scriptError, location: location, message: expand(message))
         case .testsuite(let command):
             return try testsuiteCommand(command, at: location)
         }
@@ -113,20 +122,21 @@ struct SieveInterpreter {
             throw SieveRuntimeError(
                 kind: .invalidArgument, location: location, message: "more than \(SieveLimits.maximumVariables) variables")
         }
-        variables[name] = Self.truncated(value, to: SieveLimits.maximumVariableSize)
+        variables[name] = Self.truncated(value, to: context.maximumVariableSize)
     }
 
-    /// The longest prefix of `value` within `limit` UTF-8 bytes that ends on a character.
+    /// The longest prefix of `value` within `limit` UTF-8 bytes that ends on a character
+    /// (a whole UTF-8 sequence: the limit counts octets, RFC 5229 §6).
     static func truncated(_ value: String, to limit: Int) -> String {
         guard value.utf8.count > limit else { return value }
-        var result = ""
+        var result = String.UnicodeScalarView()
         var size = 0
-        for character in value {
-            size += character.utf8.count
+        for scalar in value.unicodeScalars {
+            size += UTF8.width(scalar)
             if size > limit { break }
-            result.append(character)
+            result.append(scalar)
         }
-        return result
+        return String(result)
     }
 
     mutating func charge(_ cost: Int, at location: SourceLocation) throws(SieveRuntimeError) {
@@ -160,7 +170,9 @@ struct SieveInterpreter {
 
 extension SieveSetModifier {
     /// Applies modifiers in precedence order (they arrive sorted) (RFC 5229 §4.1).
-    static func apply(_ modifiers: [SieveSetModifier], to value: String) -> String {
+    /// `:quotewildcard` stops before a character whose quoted form would pass `limit`
+    /// bytes, so that truncation never leaves a dangling backslash.
+    static func apply(_ modifiers: [SieveSetModifier], to value: String, limit: Int = .max) -> String {
         var value = value
         for modifier in modifiers {
             switch modifier {
@@ -170,8 +182,12 @@ extension SieveSetModifier {
             case .upperfirst: value = (value.first.map { String($0).uppercased() } ?? "") + value.dropFirst()
             case .quotewildcard:
                 var quoted = ""
+                var size = 0
                 for character in value {
-                    if character == "*" || character == "?" || character == "\\" { quoted.append("\\") }
+                    let special = character == "*" || character == "?" || character == "\\"
+                    size += character.utf8.count + (special ? 1 : 0)
+                    if size > limit { break }
+                    if special { quoted.append("\\") }
                     quoted.append(character)
                 }
                 value = quoted

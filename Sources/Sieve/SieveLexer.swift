@@ -273,8 +273,10 @@ struct SieveLexer {
             if content.count == 1, content.first == UInt8(ascii: ".") {
                 return String(decoding: value, as: UTF8.self)
             }
-            // A line that begins with "." has had a "." added in front of it.
-            value.append(contentsOf: content.first == UInt8(ascii: ".") ? content.dropFirst() : content)
+            // A line beginning ".." was dot-stuffed and loses one "."; a single leading "."
+            // is kept as it stands (RFC 5228 §2.4.2).
+            let stuffed = content.count >= 2 && content.first == UInt8(ascii: ".") && content.dropFirst().first == UInt8(ascii: ".")
+            value.append(contentsOf: stuffed ? content.dropFirst() : content)
             value.append(contentsOf: [0x0D, 0x0A])
         }
         throw SieveError(location: start, message: "unterminated multi-line string (missing '.' line)")

@@ -31,12 +31,20 @@ public enum SieveLimits {
     /// runs deterministic and the limit independent of machine load.
     public static let maximumSteps = 2_000_000
 
-    /// Longest value a variable may hold, in bytes (RFC 5229 §6 lets an implementation cap
-    /// it); longer values are truncated at a character boundary.
+    /// Default longest value a variable may hold, in bytes (RFC 5229 §6 lets an
+    /// implementation cap it; `SieveRunContext.maximumVariableSize` may change it); longer
+    /// values are truncated at a UTF-8 character boundary.
     public static let maximumVariableSize = 4096
 
     /// Variables one script may name, so a loop-free script still cannot grow without bound.
     public static let maximumVariables = 256
+
+    /// Longest variable name; RFC 5229 §6 asks for at least 32 characters.
+    public static let maximumVariableNameLength = 64
+
+    /// Highest match variable index a script may reference; RFC 5229 §6 asks for at least
+    /// 9 and makes a higher reference a compile error.
+    public static let maximumMatchVariableIndex = 32
 
     /// Scripts `include` may pull in, and how deeply includes may nest (RFC 6609 §3.2 asks
     /// that recursion be detected; the depth bound also bounds stack use).
@@ -49,6 +57,6 @@ public enum SieveLimits {
 }
 
 extension SieveLimits {
-    /// The separator between user and detail in a local part (RFC 5233 §1: "+" is usual).
-    static let subaddressSeparator: Character = "+"
+    /// The default separator between user and detail in a local part (RFC 5233 §1: "+" is usual).
+    public static let subaddressSeparators = "+"
 }

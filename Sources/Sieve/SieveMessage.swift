@@ -10,6 +10,10 @@ public struct SieveMessage: Sendable {
             self.name = name
             self.value = value
         }
+
+        /// Its octets in the message, "name:value" CRLF, so that header edits can keep
+        /// `SieveMessage.size` the size of the edited message.
+        var encodedSize: Int { name.utf8.count + value.utf8.count + 3 }
     }
 
     public var headerFields: [HeaderField]
@@ -25,6 +29,9 @@ public struct SieveMessage: Sendable {
     public var envelopeFrom: String
     /// The RCPT TO address this delivery is for.
     public var envelopeTo: String
+    /// The identity the sender authenticated as (SMTP AUTH, RFC 4954), for the envelope
+    /// part "auth" as Pigeonhole offers it; `nil` when the sender did not authenticate.
+    public var envelopeAuth: String?
 
     public init(headerFields: [HeaderField], body: [UInt8], size: Int, envelopeFrom: String, envelopeTo: String) {
         self.headerFields = headerFields

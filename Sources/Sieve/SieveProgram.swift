@@ -50,6 +50,8 @@ indirect enum SieveCommand: Sendable {
     case returnFromInclude
     /// `global` (RFC 6609 §3.3): a declaration, resolved when validating; no run-time effect.
     case global([String])
+    /// `error <message>` (RFC 5463 §5): ends the run with an error.
+    case error(SieveText)
     /// A command of Pigeonhole's testsuite extension (only under `SieveTestsuite`).
     case testsuite(SieveTestsuiteCommand)
 }

@@ -15,19 +15,30 @@ public struct SieveRunContext: Sendable {
     /// The source of a script `include` names, or `nil` when there is none (RFC 6609 §3.2).
     /// Scripts are compiled when the include runs, with the including script's capabilities.
     public var loadScript: @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String?
+    /// The characters that separate user from detail in a local part, each one on its own
+    /// (RFC 5233 §1 leaves the separator to the site); the first one found splits.
+    public var subaddressSeparators: String
+    /// Longest value a variable may hold, in bytes (RFC 5229 §6 lets a site cap it).
+    public var maximumVariableSize: Int
+    /// Which fields scripts may add and delete, and how large an added one may be.
+    public var headerEditPolicy = SieveHeaderEditPolicy()
 
     public init(
         environment: [String: String] = [:],
         now: SieveTimestamp = SieveTimestamp(secondsSince1970: 0),
         isDuplicate: @escaping @Sendable (SieveDuplicateCheck) -> Bool = { _ in false },
         mailboxExists: @escaping @Sendable (String) -> Bool = { $0.uppercased() == "INBOX" },
-        loadScript: @escaping @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String? = { _, _ in nil }
+        loadScript: @escaping @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String? = { _, _ in nil },
+        subaddressSeparators: String = SieveLimits.subaddressSeparators,
+        maximumVariableSize: Int = SieveLimits.maximumVariableSize
     ) {
         self.environment = environment
         self.isDuplicate = isDuplicate
         self.mailboxExists = mailboxExists
         self.now = now
         self.loadScript = loadScript
+        self.subaddressSeparators = subaddressSeparators
+        self.maximumVariableSize = maximumVariableSize
     }
 }
 

@@ -16,6 +16,8 @@ public struct SieveRuntimeError: Error, Sendable, Hashable, CustomStringConverti
         /// recursion, or more than `SieveLimits.maximumIncludes` or
         /// `SieveLimits.maximumIncludeDepth` (RFC 6609 §3.2).
         case includeFailed
+        /// The script's own `error` command (RFC 5463 §5); the message is the script's.
+        case scriptError
     }
 
     public var kind: Kind

@@ -19,10 +19,12 @@ public enum SieveTestsuite {
         } catch {
             return SieveTestsuiteReport(testsRun: 0, failures: ["compile: \(error)"])
         }
-        let context = SieveRunContext(now: host.now, loadScript: host.loadIncluded)
+        let context = SieveRunContext(environment: host.environment, now: host.now, loadScript: host.loadIncluded)
         let message = SieveMessage(parsing: [], envelopeFrom: host.envelopeFrom, envelopeTo: host.envelopeTo)
         var interpreter = SieveInterpreter(program: program, message: message, context: context)
         interpreter.testsuite = SieveTestsuiteState(host: host)
+        interpreter.editHistory = []
+        interpreter.variables["tst.path"] = host.path
         do {
             _ = try interpreter.run()
         } catch {
@@ -44,21 +46,34 @@ public struct SieveTestsuiteHost: Sendable {
     /// The source of a script `include` names (see `SieveRunContext.loadScript`).
     public var loadIncluded: @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String?
     public var now: SieveTimestamp
+    /// The test file's directory, as `${tst.path}` gives it (Pigeonhole's testsuite namespace).
+    public var path: String
     /// The envelope before any `test_set` changes it.
     public var envelopeFrom: String
     public var envelopeTo: String
+    /// The `environment` items (RFC 5183 §4) the test files see.
+    public var environment: [String: String]
+
+    /// The items Pigeonhole's own test runner reports: it runs as the mail store ("MS")
+    /// during delivery, under its own name (RFC 5183 §4).
+    public static let pigeonholeEnvironment = [
+        "name": "Pigeonhole Sieve", "version": "0.5.19", "location": "MS", "phase": "during",
+    ]
 
     public init(
         readScript: @escaping @Sendable (_ path: String) -> String?,
         loadIncluded: @escaping @Sendable (_ name: String, _ location: SieveIncludeLocation) -> String? = { _, _ in nil },
-        now: SieveTimestamp = SieveTimestamp(secondsSince1970: 0),
-        envelopeFrom: String = "sender@example.com", envelopeTo: String = "recipient@example.com"
+        now: SieveTimestamp = SieveTimestamp(secondsSince1970: 0), path: String = ".",
+        envelopeFrom: String = "sender@example.com", envelopeTo: String = "recipient@example.com",
+        environment: [String: String] = SieveTestsuiteHost.pigeonholeEnvironment
     ) {
         self.readScript = readScript
         self.loadIncluded = loadIncluded
         self.now = now
+        self.path = path
         self.envelopeFrom = envelopeFrom
         self.envelopeTo = envelopeTo
+        self.environment = environment
     }
 }
 

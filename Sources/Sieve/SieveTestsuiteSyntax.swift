@@ -27,6 +27,9 @@ enum SieveTestsuiteTest: Sendable {
     /// `test_error [:index n] [MATCH] <messages>`: the errors of the last compile or run.
     case error(index: Int?, match: SieveMatch)
     case message(SieveTestsuiteMessageSource, index: UInt64)
+    /// `test_multiscript <scripts>`: the scripts run in turn on the message, as a
+    /// delivery runs sieve_before, personal and sieve_after scripts.
+    case multiscript([SieveText])
 }
 
 /// Where `test_message` finds a message the executed result produced.
@@ -47,6 +50,7 @@ extension SieveValidator {
     ]
     static let testsuiteTestNames: Set<String> = [
         "test_script_compile", "test_script_run", "test_result_execute", "test_result_action", "test_error", "test_message",
+        "test_multiscript",
     ]
 
     // test <name: string> <block>
@@ -137,6 +141,11 @@ extension SieveValidator {
         case "test_message":
             let (source, index) = try testsuiteMessage(arguments, at: location)
             test = .message(source, index: index)
+        case "test_multiscript":
+            var reader = try SieveArgumentReader(arguments, of: name, at: location, shapes: [:])
+            let (paths, pathsLocation) = try reader.stringList("script paths")
+            try reader.finish()
+            test = .multiscript(try texts(paths, at: pathsLocation))
         default:
             return nil
         }

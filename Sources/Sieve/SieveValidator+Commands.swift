@@ -44,7 +44,9 @@ extension SieveValidator {
             return .vacation(try vacation(arguments, at: at))
         case "set":
             try need("variables", for: "'set'", at: at)
-            return try set(arguments, at: at)
+            let command = try set(arguments, at: at)
+            if case .set(let name, _, _) = command { try declare(name, at: at) }
+            return command
         case "addheader", "deleteheader":
             try need("editheader", for: "'\(name)'", at: at)
             return name == "addheader" ? try addHeader(arguments, at: at) : try deleteHeader(arguments, at: at)
@@ -62,6 +64,13 @@ extension SieveValidator {
             return .flags(operation, variable: variable, flags: try texts(flags, at: location))
         case "include", "return", "global":
             return try includeCommand(name, arguments, at: at)
+        case "error":
+            // error <message: string> (RFC 5463 §5)
+            try need("ihave", for: "'error'", at: at)
+            var reader = try SieveArgumentReader(arguments, of: name, at: at, shapes: [:])
+            let (message, location) = try reader.string("message")
+            try reader.finish()
+            return .error(try text(message, at: location))
         default:
             if testsuiteEnabled, let command = try testsuiteCommand(name, arguments, at: at) { return command }
             throw SieveError(location: at, message: "unknown command '\(command.name)'")
@@ -137,7 +146,16 @@ extension SieveValidator {
         return .set(name: try variableName(name, at: nameLocation), value: try text(value, at: valueLocation), modifiers: modifiers)
     }
 
-    /// A variable name to assign to: an identifier, not a match variable (RFC 5229 §4).
+    /// Records an assigned variable; the first name past `SieveLimits.maximumVariables`
+    /// is an error, reported once. Global names live in the shared scope and are not counted.
+    private mutating func declare(_ name: String, at location: SourceLocation) throws(SieveError) {
+        guard !name.contains("."), declaredVariables.count <= SieveLimits.maximumVariables else { return }
+        declaredVariables.insert(name)
+        if declaredVariables.count > SieveLimits.maximumVariables {
+            throw SieveError(location: location, message: "more than \(SieveLimits.maximumVariables) variables declared")
+        }
+    }
+
     // addheader [":last"] <field-name: string> <value: string>
     private func addHeader(_ arguments: [SieveSyntax.Argument], at location: SourceLocation) throws(SieveError) -> SieveCommand {
         var reader = try SieveArgumentReader(arguments, of: "addheader", at: location, shapes: ["last": .flag])
@@ -146,9 +164,19 @@ extension SieveValidator {
         try reader.finish()
         let nameText = try text(name, at: nameLocation)
         if let constant = nameText.constant, !SieveHeaderEdit.isFieldName(constant) {
-            throw SieveError(location: nameLocation, message: "invalid header field name '\(constant)'")
+            throw SieveError(location: nameLocation, message: SieveHeaderEdit.invalidNameMessage(constant))
         }
-        return .addHeader(name: nameText, value: try text(value, at: valueLocation), last: reader.flag("last"))
+        let valueText = try text(value, at: valueLocation)
+        if let constant = valueText.constant, !SieveHeaderEdit.isFieldValue(constant) {
+            throw SieveError(location: valueLocation, message: SieveHeaderEdit.invalidValueMessage(constant))
+        }
+        if let constantName = nameText.constant, let constant = valueText.constant,
+            let limit = available.headerEditPolicy.maximumHeaderSize,
+            SieveHeaderEdit.fieldSize(name: constantName, value: constant) > limit
+        {
+            throw SieveError(location: valueLocation, message: SieveHeaderEdit.oversizeMessage(constantName, limit: limit))
+        }
+        return .addHeader(name: nameText, value: valueText, last: reader.flag("last"))
     }
 
     // deleteheader [":index" <fieldno: number> [":last"]] [COMPARATOR] [MATCH-TYPE]
@@ -162,16 +190,14 @@ extension SieveValidator {
         var reader = try SieveArgumentReader(arguments, of: "deleteheader", at: location, shapes: shapes)
         let index = try headerIndex(reader, always: true)
         let (name, nameLocation) = try reader.string("field name")
+        // RFC 5293 §5's grammar makes the value patterns optional after a match type too;
+        // without them, every occurrence is deleted and the match type has no effect.
         var match: SieveMatch?
-        if reader.remainingPositional > 0 {
-            match = try self.match(&reader, keysWhat: "value patterns")
-        } else if reader.tags.keys.contains(where: { ["comparator", "is", "contains", "matches", "count", "value"].contains($0) }) {
-            throw SieveError(location: location, message: "'deleteheader' with a match type needs value patterns")
-        }
+        if reader.remainingPositional > 0 { match = try self.match(&reader, keysWhat: "value patterns") }
         try reader.finish()
         let nameText = try text(name, at: nameLocation)
         if let constant = nameText.constant, !SieveHeaderEdit.isFieldName(constant) {
-            throw SieveError(location: nameLocation, message: "invalid header field name '\(constant)'")
+            throw SieveError(location: nameLocation, message: SieveHeaderEdit.invalidNameMessage(constant))
         }
         return .deleteHeader(name: nameText, index: index, match: match)
     }

@@ -100,7 +100,8 @@ extension SieveValidator {
             let match = try self.match(&reader, keysWhat: "keys")
             try reader.finish()
             if name == "envelope" {
-                for part in names where !["from", "to"].contains(part.lowercased()) {
+                // "from" and "to" (RFC 5228 §5.4), and "auth", the authenticated sender.
+                for part in names where !["from", "to", "auth"].contains(part.lowercased()) {
                     throw SieveError(location: location, message: "unknown envelope part '\(part)'")
                 }
                 return .envelope(parts: try texts(names, at: location), part: part, match: match)

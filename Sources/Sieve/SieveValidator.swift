@@ -10,6 +10,9 @@ struct SieveValidator {
     /// Names declared with `global` so far; references to them use the "global." name
     /// under which the interpreter shares them with included scripts (RFC 6609 §3.3).
     var globals: Set<String> = []
+    /// Names assigned to so far, to report once when a script declares more variables than
+    /// the interpreter will hold (RFC 5229 §6 asks for compile-time reports of limits).
+    var declaredVariables: Set<String> = []
 
     /// Every error found so far, in script order; validation goes on after each one.
     var errors: [SieveError] = []
@@ -160,7 +163,7 @@ struct SieveValidator {
         // RFC 5463 §4: a block guarded by ihave may use what it tested for; when a
         // capability is missing the block can never run and is not validated.
         if case .ihave(let names) = test {
-            guard names.allSatisfy(available.contains) else {
+            guard names.allSatisfy(SieveCapabilities.ihaveCanEnable), names.allSatisfy(available.contains) else {
                 if command.block == nil {
                     record(SieveError(location: command.location, message: "'\(command.name)' needs a block"))
                 }
@@ -216,7 +219,7 @@ struct SieveValidator {
 
     static let commandNames: Set<String> = [
         "stop", "discard", "keep", "redirect", "fileinto", "reject", "ereject", "vacation", "set", "addheader", "deleteheader",
-        "setflag", "addflag", "removeflag", "include", "return", "global",
+        "setflag", "addflag", "removeflag", "include", "return", "global", "error",
     ]
     static let testNames: Set<String> = [
         "true", "false", "not", "allof", "anyof", "exists", "mailboxexists", "size", "header", "address", "envelope", "body",
@@ -265,7 +268,17 @@ struct SieveValidator {
         guard required.contains("variables") else { return SieveText(literal: value) }
         var parsed = SieveText.parsingVariables(value)
         for (index, part) in parsed.parts.enumerated() {
-            if case .variable(let name) = part { parsed.parts[index] = .variable(try variableName(name, at: location)) }
+            switch part {
+            case .variable(let name):
+                parsed.parts[index] = .variable(try variableName(name, at: location))
+            case .matchVariable(let number) where number > SieveLimits.maximumMatchVariableIndex:
+                // RFC 5229 §6: a reference beyond the supported indices is a syntax error.
+                throw SieveError(
+                    location: location,
+                    message: "match variable index \(number == Int.max ? "beyond" : String(number)) exceeds the maximum \(SieveLimits.maximumMatchVariableIndex)")
+            default:
+                break
+            }
         }
         return parsed
     }
@@ -275,11 +288,22 @@ struct SieveValidator {
     /// "include") are errors (RFC 5229 §3).
     func variableName(_ raw: String, at location: SourceLocation) throws(SieveError) -> String {
         let name = raw.lowercased()
+        if name.utf8.count > SieveLimits.maximumVariableNameLength {
+            throw SieveError(
+                location: location, message: "variable name '\(raw)' is longer than \(SieveLimits.maximumVariableNameLength) characters")
+        }
         let components = name.split(separator: ".", omittingEmptySubsequences: false)
         guard components.allSatisfy({ SieveText.isVariableName(String($0)) }) else {
             throw SieveError(location: location, message: "invalid variable name '\(raw)'")
         }
         if components.count == 1 { return globals.contains(name) ? "global." + name : name }
+        if components[0] == "tst", testsuiteEnabled {
+            // The testsuite's read-only namespace: "tst.path", the test file's directory.
+            guard components.count == 2 else {
+                throw SieveError(location: location, message: "variable namespace 'tst' has no sub-namespaces ('\(raw)')")
+            }
+            return name
+        }
         guard components[0] == "global", required.contains("include") else {
             throw SieveError(location: location, message: "unknown variable namespace '\(components[0])' in '\(raw)'")
         }

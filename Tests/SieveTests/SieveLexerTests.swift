@@ -41,6 +41,8 @@ import Testing
         #expect(try kinds(crlf) == [.string("line one\r\n.leading dot\r\n"), .endOfScript])
         let lf = "text: # comment\nline one\n..leading dot\n.\n"
         #expect(try kinds(lf) == [.string("line one\r\n.leading dot\r\n"), .endOfScript])
+        // Only ".." loses a dot; a line with one leading "." keeps it (RFC 5228 §2.4.2).
+        #expect(try kinds("text:\n.one\n..two\n.\n") == [.string(".one\r\n.two\r\n"), .endOfScript])
     }
 
     @Test func multiLineStringKeepsEscapesAndHashes() throws {
