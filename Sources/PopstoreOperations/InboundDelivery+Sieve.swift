@@ -23,7 +23,8 @@ extension InboundDelivery {
             var message = SieveMessage(
                 parsing: retained, envelopeFrom: envelope.sender, envelopeTo: envelopeRecipient(of: account))
             message.size = size
-            let context = SieveFilter.context(store: store, account: account, host: trace.host, now: now)
+            let context = SieveFilter.context(
+                store: store, account: account, host: trace.host, now: now, subaddressSeparator: subaddressSeparator)
             decisions[account] = filter.decide(message, context: context)
         }
         return decisions

@@ -67,10 +67,15 @@ public final class InboundDelivery {
     private var header: [UInt8] = []
     private var headerComplete = false
 
+    /// The subaddress separator delivery routes by, so Sieve's `:user`/`:detail` agree (RFC 5233).
+    let subaddressSeparator: Character?
+
     /// `trace` is completed with each copy's id (the store's or the queue's).
     public init(
-        store: Store, envelope: MessageEnvelope, recipients: [Recipient], trace: TraceFields, senderRewriting: SenderRewriting? = nil
+        store: Store, envelope: MessageEnvelope, recipients: [Recipient], trace: TraceFields, senderRewriting: SenderRewriting? = nil,
+        subaddressSeparator: Character? = "+"
     ) throws(PopstoreError) {
+        self.subaddressSeparator = subaddressSeparator
         self.relaySender = senderRewriting?.forward(envelope.sender, at: store.clock.now()) ?? envelope.sender
         self.store = store
         self.envelope = envelope

@@ -51,7 +51,8 @@ public struct LocalDelivery: Sendable {
         let everyone = { (result: Result) in recipients.map { _ in result } }
         do {
             let delivery = try InboundDelivery(
-                store: routing.store, envelope: envelope, recipients: recipients, trace: trace, senderRewriting: routing.senderRewriting)
+                store: routing.store, envelope: envelope, recipients: recipients, trace: trace, senderRewriting: routing.senderRewriting,
+                subaddressSeparator: routing.subaddressSeparator)
             // The size rule is LMTP's: message octets, trace fields not counted.
             var size = 0
             while let chunk = try read() {

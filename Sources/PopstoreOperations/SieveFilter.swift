@@ -75,9 +75,9 @@ struct SieveFilter {
 
     /// The run's environment (RFC 5183) at delivery, the time (RFC 5260), the account's
     /// own scripts for `include :personal` (RFC 6609; this store has no global scripts).
-    static func context(store: Store, account: AccountID, host: String, now: Date) -> SieveRunContext {
+    static func context(store: Store, account: AccountID, host: String, now: Date, subaddressSeparator: Character?) -> SieveRunContext {
         let offset = TimeZone.current.secondsFromGMT(for: now) / 60
-        return SieveRunContext(
+        var context = SieveRunContext(
             environment: [
                 "domain": account.domain.value, "host": host, "location": "MDA", "name": "Popstore", "phase": "during",
             ],
@@ -89,6 +89,8 @@ struct SieveFilter {
                 guard location == .personal else { return nil }
                 return (try? store.sieveScripts(account))?.script(named: name)?.source
             })
+        context.subaddressSeparators = subaddressSeparator.map { String($0) } ?? ""
+        return context
     }
 
     static func duplicateKey(_ check: SieveDuplicateCheck) -> String { "duplicate:\(check.handle):\(check.uniqueID)" }

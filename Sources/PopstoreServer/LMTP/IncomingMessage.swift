@@ -20,7 +20,7 @@ final class IncomingMessage: @unchecked Sendable {
     let recipients: [InboundDelivery.Recipient]
     let trace: TraceFields
     let maximumSize: Int
-    let senderRewriting: SenderRewriting?
+    let routing: MailRouting
     private(set) var pending: [UInt8] = []
     private(set) var size = 0
     /// Why the message cannot be kept; set once, then octets are only counted.
@@ -29,9 +29,9 @@ final class IncomingMessage: @unchecked Sendable {
 
     init(
         envelope: MessageEnvelope, recipients: [InboundDelivery.Recipient], maximumSize: Int, trace: TraceFields,
-        senderRewriting: SenderRewriting?
+        routing: MailRouting
     ) {
-        self.senderRewriting = senderRewriting
+        self.routing = routing
         self.envelope = envelope
         self.recipients = recipients
         self.maximumSize = maximumSize
@@ -57,7 +57,8 @@ final class IncomingMessage: @unchecked Sendable {
         do {
             if delivery == nil {
                 delivery = try InboundDelivery(
-                    store: store, envelope: envelope, recipients: recipients, trace: trace, senderRewriting: senderRewriting)
+                    store: store, envelope: envelope, recipients: recipients, trace: trace, senderRewriting: routing.senderRewriting,
+                    subaddressSeparator: routing.subaddressSeparator)
             }
             try delivery?.append(pending)
             pending.removeAll(keepingCapacity: true)

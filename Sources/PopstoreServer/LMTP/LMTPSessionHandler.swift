@@ -279,7 +279,7 @@ final class LMTPSessionHandler: ChannelInboundHandler {
         }
         return IncomingMessage(
             envelope: envelope, recipients: recipients, maximumSize: services.configuration.maximumMessageSize, trace: trace,
-            senderRewriting: services.routing.senderRewriting)
+            routing: services.routing)
     }
 
     private func flush(_ message: IncomingMessage, context: ChannelHandlerContext, then: @escaping () -> Void) {
