@@ -200,7 +200,8 @@ public final class DeliveryTransaction {
                 return .failure(Rejection(.failed(.temporary("the account moved while the message was being stored"))))
             }
             let maildrop = try store.maildrop(for: profile)
-            return try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
+            return try maildrop.withLock {
+                (locked: Maildrop.Locked) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
                 try locked.updateUsage { (usage) throws(PopstoreError) -> Result<(maildrop: Maildrop, volume: String), Rejection> in
                     guard profile.quotaPolicy.admits(messageSize: entry.size, usage: usage.bytes) else {
                         return .failure(Rejection(.overQuota))

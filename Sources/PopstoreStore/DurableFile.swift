@@ -34,8 +34,8 @@ enum DurableFile {
     /// shared with concurrent writers, then renamed into place; the rename becomes durable
     /// with a later flush. After a crash the file holds the old content or the new, whole.
     static func replace(_ path: String, with bytes: [UInt8], syncGroup: SyncGroup) throws(PopstoreError) {
-        do { try writeRaw(path, bytes, exclusive: false, mode: 0o640, sync: false, beforeVisible: { try syncGroup.sync() }) } catch
-            let error as SystemCallError
+        do { try writeRaw(path, bytes, exclusive: false, mode: 0o640, sync: false, beforeVisible: { try syncGroup.sync() }) } catch let
+            error as SystemCallError
         {
             throw error.popstoreError
         } catch {

@@ -162,7 +162,8 @@ final class StoreChecker {
             }
         }
         // Compare counters under the lock, so a delivery in progress is not a mismatch.
-        let mismatch = try maildrop.withLock { (locked: Maildrop.Locked) throws(PopstoreError) -> (MaildropUsage, (messages: Int64, bytes: Int64))? in
+        let mismatch = try maildrop.withLock {
+            (locked: Maildrop.Locked) throws(PopstoreError) -> (MaildropUsage, (messages: Int64, bytes: Int64))? in
             let usage = (try? locked.usage()) ?? MaildropUsage()
             let counted = try maildrop.countedUsage()
             return usage.messages == counted.messages && usage.bytes == counted.bytes ? nil : (usage, counted)

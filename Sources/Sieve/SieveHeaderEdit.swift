@@ -43,7 +43,8 @@ extension SieveInterpreter {
         let folded = value.replacingLineBreaksWithFolding()
         let field = SieveMessage.HeaderField(name: name, value: " " + folded)
         if let limit = policy.maximumHeaderSize, field.encodedSize > limit {
-            throw SieveRuntimeError(kind: .invalidArgument, location: location, message: SieveHeaderEdit.oversizeMessage(name, limit: limit))
+            throw SieveRuntimeError(
+                kind: .invalidArgument, location: location, message: SieveHeaderEdit.oversizeMessage(name, limit: limit))
         }
         editHistory?.append(SieveMessageSnapshot(actionCount: actions.actions.count, message: message))
         if last { message.headerFields.append(field) } else { message.headerFields.insert(field, at: 0) }

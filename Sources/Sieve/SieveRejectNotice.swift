@@ -28,7 +28,9 @@ public struct SieveRejectNotice: Sendable, Hashable {
         // (RFC 2046 §5.1.1: ASCII letters and digits are always allowed).
         let boundary =
             "=_sieve_reject_"
-            + String(String.UnicodeScalarView(messageID.unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+            + String(
+                String.UnicodeScalarView(
+                    messageID.unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
         let originalID = message.headerFields.first { $0.name.lowercased() == "message-id" }.map { SieveHeaderValue.unfold($0.value) }
 
         var text = ""

@@ -275,7 +275,9 @@ struct SieveValidator {
                 // RFC 5229 §6: a reference beyond the supported indices is a syntax error.
                 throw SieveError(
                     location: location,
-                    message: "match variable index \(number == Int.max ? "beyond" : String(number)) exceeds the maximum \(SieveLimits.maximumMatchVariableIndex)")
+                    message:
+                        "match variable index \(number == Int.max ? "beyond" : String(number)) exceeds the maximum \(SieveLimits.maximumMatchVariableIndex)"
+                )
             default:
                 break
             }

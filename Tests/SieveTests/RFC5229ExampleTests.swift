@@ -7,8 +7,8 @@ import Testing
 @Suite struct RFC5229ExampleTests {
     private func reject(_ reason: String) -> SieveAction { .reject(reason: reason, extended: false) }
 
-    /// §3: a value is not expanded again, so "${dollar}{beep}" gives "${beep}". The RFC
-    /// shows the two `set` commands without `require`; they are run with it here.
+    /// §3.1: a value is not expanded again, so "${dollar}{beep}" gives "${beep}". The
+    /// RFC shows the two `set` commands without `require`; they are run with it here.
     @Test func expansionIsNotRecursive() throws {
         let script = """
             require ["variables", "reject"];
@@ -20,10 +20,20 @@ import Testing
         #expect(compileError(#"set "dollar" "$";"#) != nil)
     }
 
-    /// §3: encoded characters are decoded before variables are expanded, so
-    /// "dear${hex:20 24 7b 4e}ame}" is "dear ${Name}", that is "dear Ethelbert". The
-    /// example's block is empty; a discard is added to observe the test.
+    /// §3.1: encoded characters are decoded before variables are expanded, so
+    /// "dear${hex:20 24 7b 4e}ame}" is "dear ${Name}", that is "dear Ethelbert". The RFC
+    /// prints `set "name" "Ethelbert"` without its semicolon, so the script as printed
+    /// does not compile; the corrected script is run, with a discard added to the
+    /// example's empty block to observe the test.
     @Test func encodedCharacterBeforeVariables() throws {
+        let printed = """
+            require ["encoded-character", "variables"];
+            set "name" "Ethelbert"
+            if header :contains "Subject" "dear${hex:20 24 7b 4e}ame}" {
+                # the test string is "dear Ethelbert"
+            }
+            """
+        #expect(compileError(printed) != nil)
         let script = """
             require ["encoded-character", "variables"];
             set "name" "Ethelbert";
@@ -36,7 +46,9 @@ import Testing
         try expectRun(script, on: "Subject: dear ${Name}\n\n", actions: [], implicitKeep: true)
     }
 
-    /// §3.2: match variables, byte for byte except for the message-specific comments.
+    /// §3.2: match variables. The RFC prints `fileinfo "INBOX.lists.${1}";` (a typo for
+    /// fileinto, line 12 below), so as printed the script does not compile; this is the
+    /// corrected script. `matchVariablesAsPrinted` checks the printed one.
     static let matchVariables = """
         require ["fileinto", "variables"];
 
@@ -72,6 +84,16 @@ import Testing
             stop;
         }
         """
+
+    /// §3.2, as printed: the unknown command "fileinfo" is reported at its line.
+    @Test func matchVariablesAsPrinted() {
+        let printed = Self.matchVariables.replacingOccurrences(
+            of: #"fileinto "INBOX.lists.${1}";"#, with: #"fileinfo "INBOX.lists.${1}";"#)
+        #expect(printed != Self.matchVariables)
+        let error = compileError(printed)
+        #expect(error?.message.contains("unknown command 'fileinfo'") == true, "\(String(describing: error))")
+        #expect(error?.location.description == "12:5")
+    }
 
     @Test(arguments: [
         ("List-ID: Sieve <sieve@ietf.example.org>\n\n", "INBOX.lists.sieve"),

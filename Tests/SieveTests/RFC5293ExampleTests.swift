@@ -46,7 +46,8 @@ import Testing
         try expectRun(script, on: "Delivered-To: alice@example.com\nDelivered-To: bob@example.com\n\n", actions: [], implicitKeep: true)
     }
 
-    /// §5: addheader puts the field first, so ":index 1" deletes the field just added.
+    /// §7: addheader puts the field first, so ":index 1" deletes the field just added
+    /// and the message is left unchanged. The RFC's fragment has no `require`.
     @Test func deleteWhatWasAdded() throws {
         let script = """
             require "editheader";
@@ -57,6 +58,20 @@ import Testing
         #expect(
             result.actions == [.addHeader(name: "X-Hello", value: "World", last: false), .deleteHeader(name: "X-Hello", count: 1)])
         #expect(result.editedHeader == [.init(name: "X-Hello", value: " Earth"), .init(name: "Subject", value: " x")])
+    }
+
+    /// §7: given three or more "X-Hello" fields, the two deletions remove the first and
+    /// the third, since the second counts the header as already edited. The RFC's
+    /// fragment has no `require`.
+    @Test func deleteFirstAndThird() throws {
+        let script = """
+            require "editheader";
+            deleteheader :index 1 "X-Hello";
+            deleteheader :index 2 "X-Hello";
+            """
+        let result = try runResult(script, message: "X-Hello: one\nX-Hello: two\nX-Hello: three\nX-Hello: four\n\n")
+        #expect(result.editedHeader == [.init(name: "X-Hello", value: " two"), .init(name: "X-Hello", value: " four")])
+        #expect(result.implicitKeep)
     }
 
     /// §7: tests see the header as edited so far, so this always files the message.
@@ -75,7 +90,7 @@ import Testing
             actions: [.addHeader(name: "X-Hello", value: "World", last: false), fileinto("international")], implicitKeep: false)
     }
 
-    /// §7: keep, edit, keep. The RFC leaves it to the implementation whether this stores
+    /// §7: keep, edit, keep (the RFC's fragment has no `require`). The RFC leaves it to the implementation whether this stores
     /// one or two messages; here the second keep is the same action as the first
     /// (RFC 5228 §2.10.3), and the stored message is the edited one.
     @Test func keepEditKeep() throws {

@@ -39,7 +39,7 @@ import Testing
         try expectRun(script, on: "Subject: small\n\n", actions: [], implicitKeep: true)
     }
 
-    /// §2.2 (reject), second example.
+    /// §2.2.1 (reject), second example.
     @Test func rejectCoyote() throws {
         let script = """
             require ["reject"];

@@ -7,7 +7,9 @@ import Testing
 @Suite struct SieveAddressSyntaxTests {
     @Test func envelopePaths() {
         #expect(SieveEnvelopePath.parse("<>") == .null)
-        #expect(SieveEnvelopePath.parse("<@a.example,@b.example:user@example.org>") == .address(.init(localPart: "user", domain: "example.org")))
+        #expect(
+            SieveEnvelopePath.parse("<@a.example,@b.example:user@example.org>") == .address(.init(localPart: "user", domain: "example.org"))
+        )
         #expect(SieveEnvelopePath.parse("<postmaster>") == .address(.init(localPart: "postmaster", domain: nil)))
         for invalid in ["user@", "<user@example.org", "user@example.org>", "<@a..b:user@example.org>", "<@a.example,b.example:u@x>"] {
             #expect(SieveEnvelopePath.parse(invalid) == .invalid, "\(invalid)")

@@ -1,4 +1,5 @@
 import SASL
+
 // MARK: - Commands
 
 extension ManageSieveCommandParser {
