@@ -31,16 +31,8 @@ enum SieveAddressList {
         private static func isDotString(_ text: String) -> Bool {
             let atoms = text.split(separator: ".", omittingEmptySubsequences: false)
             return atoms.allSatisfy { atom in
-                !atom.isEmpty && atom.unicodeScalars.allSatisfy { $0.value >= 0x80 || isAtomText($0) }
+                !atom.isEmpty && atom.unicodeScalars.allSatisfy { $0.value >= 0x80 || SieveAddressList.isAtomText($0) }
             }
-        }
-
-        private static func isAtomText(_ scalar: Unicode.Scalar) -> Bool {
-            guard scalar.isASCII else { return false }
-            let value = UInt8(scalar.value)
-            let isAlphanumeric =
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(value | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(value)
-            return isAlphanumeric || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
         }
 
         private static func quoted(_ text: String) -> String {
@@ -261,7 +253,7 @@ enum SieveAddressList {
                 if character == "\\" { escaped = true } else if character == "\"" { quoted = false }
             } else if character == "\"" {
                 quoted = true
-            } else if character != "." && !isAtomText(character) {
+            } else if character != "." && !character.unicodeScalars.allSatisfy(isAtomText) {
                 return false
             }
         }
@@ -275,16 +267,19 @@ enum SieveAddressList {
             return text.last == "]" && text.count >= 2 && !text.dropFirst().dropLast().contains { "[]\\".contains($0) }
         }
         return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.allSatisfy(isAtomText)
+            !label.isEmpty && label.unicodeScalars.allSatisfy(isAtomText)
         }
     }
 
     // atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "/" /
     //         "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~"
-    private static func isAtomText(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii) || (0x30...0x39).contains(ascii)
-            || "!#$%&'*+-/=?^_`{|}~".contains(character)
+    // (ASCII only: RFC 6532's UTF-8 atext is the caller's to allow.)
+    static func isAtomText(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII else { return false }
+        let value = UInt8(scalar.value)
+        let isAlphanumeric =
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(value | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(value)
+        return isAlphanumeric || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
     }
 
     private static func lastUnquotedAt(_ text: Substring) -> Substring.Index? {
@@ -304,7 +299,7 @@ enum SieveAddressList {
     }
 
     /// `"a b"` → `a b`, `"a\"b"` → `a"b`.
-    private static func unquote(_ text: Substring) -> String {
+    static func unquote(_ text: Substring) -> String {
         guard text.contains("\"") else { return String(text) }
         var result = ""
         var escaped = false

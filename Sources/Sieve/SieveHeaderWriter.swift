@@ -55,7 +55,7 @@ enum SieveHeaderWriter {
         let phrase = clean(phrase).trimmingWhiteSpace()
         guard !phrase.isEmpty else { return "<\(address)>" }
         guard !phrase.unicodeScalars.allSatisfy(\.isASCII) else { return "\(phrase) <\(address)>" }
-        return "\(encodedWords(unquoted(phrase))) <\(address)>"
+        return "\(encodedWords(SieveAddressList.unquote(Substring(phrase)))) <\(address)>"
     }
 
     /// B-encoded UTF-8 words, never splitting a character, separated by spaces (which
@@ -78,23 +78,5 @@ enum SieveHeaderWriter {
     /// Text fit for one header line: line breaks and other controls become spaces.
     static func clean(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
-    }
-
-    /// A phrase without its quoting: `"a \"b\""` → `a "b"`.
-    private static func unquoted(_ phrase: String) -> String {
-        guard phrase.contains("\"") else { return phrase }
-        var result = ""
-        var escaped = false
-        for character in phrase {
-            if escaped {
-                result.append(character)
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
-            } else if character != "\"" {
-                result.append(character)
-            }
-        }
-        return result
     }
 }

@@ -136,14 +136,8 @@ enum SieveMailbox {
         return tokens
     }
 
-    // atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "/" /
-    //         "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~"
+    /// atext, and UTF-8 too (RFC 6532 §3.2); `addrSpec` keeps it out of addresses.
     private static func isAtomText(_ scalar: Unicode.Scalar) -> Bool {
-        // RFC 6532 §3.2: UTF-8 is atom text too; `addrSpec` keeps it out of addresses.
-        guard scalar.isASCII else { return scalar.value >= 0x80 }
-        let value = UInt8(scalar.value)
-        let isAlphanumeric =
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(value | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(value)
-        return isAlphanumeric || "!#$%&'*+-/=?^_`{|}~".unicodeScalars.contains(scalar)
+        scalar.value >= 0x80 || SieveAddressList.isAtomText(scalar)
     }
 }
