@@ -144,4 +144,31 @@ struct InboundDeliverySieveTests {
         #expect(queued.map(\.recipients.first?.address) == ["x@elsewhere.net"])
         #expect(try org.administrator.messages(of: "eastrep").isEmpty)
     }
+
+    /// Sieve's `:detail` splits the recipient as routing does, with the configured separator
+    /// (RFC 5233): with "-" the detail is "lists" and the script discards; with "+" the
+    /// address has no detail and the message is kept.
+    @Test(arguments: [(Character("-"), true), (Character("+"), false)])
+    func sieveUsesTheConfiguredSubaddressSeparator(separator: Character, discarded: Bool) throws {
+        let org = try Organisation.make()
+        try org.administrator.putSieveScript(
+            of: "eastrep", named: "d", source: "require [\"envelope\", \"subaddress\"];\nif envelope :detail \"to\" \"lists\" { discard; }",
+            activate: true)
+        let routing = MailRouting(store: org.store, subaddressSeparator: separator)
+        let address = "eastrep-lists@example.com"
+        guard case .deliver(let route) = routing.route(separator == "-" ? address : "eastrep@example.com") else {
+            Issue.record("not routed")
+            return
+        }
+        let delivery = try InboundDelivery(
+            store: org.store, envelope: MessageEnvelope(sender: "a@b.test", recipients: [], arrival: Date()),
+            recipients: [.init(address: address, route: route)],
+            trace: TraceFields(
+                sender: "a@b.test", heloName: nil, clientAddress: nil, host: "h", protocolName: "LMTP", id: "", recipient: nil, time: 0),
+            subaddressSeparator: separator)
+        try delivery.append(Array("Subject: s\r\n\r\nbody\r\n".utf8))
+        let outcomes = delivery.commit()
+        if case .accepted = outcomes.first {} else { Issue.record("outcome: \(outcomes)") }
+        #expect(try org.administrator.messages(of: "eastrep").isEmpty == discarded)
+    }
 }
