@@ -109,4 +109,15 @@ public struct SessionAccounting: Sendable, Equatable, Codable {
     public var bytesRetrieved: Int64 = 0
 
     public init() {}
+
+    /// The accounting of one more session, or of several: counts add up, the last
+    /// connect and disconnect are the later ones.
+    public mutating func add(_ other: SessionAccounting) {
+        connections += other.connections
+        connectSeconds += other.connectSeconds
+        messagesRetrieved += other.messagesRetrieved
+        bytesRetrieved += other.bytesRetrieved
+        lastConnect = [lastConnect, other.lastConnect].compactMap { $0 }.max()
+        lastDisconnect = [lastDisconnect, other.lastDisconnect].compactMap { $0 }.max()
+    }
 }

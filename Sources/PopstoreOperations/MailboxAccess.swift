@@ -10,13 +10,22 @@ public struct MailboxAccess: Sendable {
     public let store: Store
     let clock: WallClock
     let verified: VerifiedPasswordCache
+    /// Ended sessions' figures not yet in the profiles; the server flushes them.
+    public let accounting = DeferredAccounting()
 
-    /// - Parameter credentialCacheSeconds: how long a verified password spares the next
-    ///   login its scrypt hash (0: off). A password change ends it at once.
-    public init(store: Store, clock: WallClock = .system, credentialCacheSeconds: TimeInterval = 0) {
+    /// Whether a session's accounting waits for ``flushAccounting()`` (which the caller
+    /// then runs every few seconds) rather than being written as the session ends.
+    let defersAccounting: Bool
+
+    /// - Parameters:
+    ///   - credentialCacheSeconds: how long a verified password spares the next login
+    ///     its scrypt hash (0: off). A password change ends it at once.
+    ///   - defersAccounting: whether sessions' accounting waits for ``flushAccounting()``.
+    public init(store: Store, clock: WallClock = .system, credentialCacheSeconds: TimeInterval = 0, defersAccounting: Bool = false) {
         self.store = store
         self.clock = clock
         self.verified = VerifiedPasswordCache(lifetime: credentialCacheSeconds, now: clock.now)
+        self.defersAccounting = defersAccounting
     }
 
     /// Why a login did not open the maildrop.
@@ -114,37 +123,59 @@ public struct MailboxAccess: Sendable {
         guard let (id, profile) = account(user), !profile.flags.contains(.disuser) else { return .failure(.badCredentials) }
         let now = clock.now()
         let policy = policy(for: profile, serverDefault: serverDefault)
-        if let delay = policy.loginDelaySeconds, let last = profile.sessions.lastConnect, now.timeIntervalSince(last) < Double(delay) {
+        var sessions = profile.sessions
+        if let waiting = accounting.waiting(for: id) { sessions.add(waiting) }
+        if let delay = policy.loginDelaySeconds, let last = sessions.lastConnect, now.timeIntervalSince(last) < Double(delay) {
             return .failure(.loginDelay)
         }
         do {
             guard let session = try store.maildrop(for: profile).openSession() else { return .failure(.inUse) }
-            // Counted when it ends (``close(_:messagesRetrieved:bytesRetrieved:)``): one
-            // profile write per session. Until then the maildrop's session lock answers
-            // any second login, so LOGIN-DELAY needs the start time only afterwards.
+            // Counted when it ends (``close(_:messagesRetrieved:bytesRetrieved:)``).
+            // Until then the maildrop's session lock answers any second login, so
+            // LOGIN-DELAY needs the start time only afterwards.
             return .success(Login(account: id, session: session, since: now, policy: policy))
         } catch {
             return .failure(.temporary)
         }
     }
 
-    /// Ends a session: records its accounting (the connection, its start and end, what
-    /// was retrieved) in one profile write, then releases the maildrop.
-    ///
-    /// The write is group-committed (`.grouped`): a crash may lose the last sessions'
-    /// counts, never the profile. The accounting is not worth a failed session either: on
-    /// a full disk the user must still get in to download and delete.
+    /// Ends a session where blocking is allowed: ``account(_:messagesRetrieved:bytesRetrieved:)``
+    /// then ``release(_:)``.
     public func close(_ login: Login, messagesRetrieved: Int, bytesRetrieved: Int64) {
+        account(login, messagesRetrieved: messagesRetrieved, bytesRetrieved: bytesRetrieved)
+        release(login)
+    }
+
+    /// Adds a session's accounting (the connection, its start and end, what was
+    /// retrieved) to what the next flush writes (``DeferredAccounting``). Memory only,
+    /// so an event loop may call it the moment a connection ends, and a graceful
+    /// shutdown that has closed its connections knows every figure is noted.
+    public func account(_ login: Login, messagesRetrieved: Int, bytesRetrieved: Int64) {
         let now = clock.now()
-        _ = try? store.updateProfile(login.account, durability: .grouped) { profile in
-            profile.sessions.connections += 1
-            profile.sessions.lastConnect = login.since
-            profile.sessions.lastDisconnect = now
-            profile.sessions.connectSeconds += Int64(max(0, now.timeIntervalSince(login.since)).rounded())
-            profile.sessions.messagesRetrieved += Int64(messagesRetrieved)
-            profile.sessions.bytesRetrieved += bytesRetrieved
-        }
-        // Released only now, so the next login's LOGIN-DELAY check sees this session's start.
+        var figures = SessionAccounting()
+        figures.connections = 1
+        figures.lastConnect = login.since
+        figures.lastDisconnect = now
+        figures.connectSeconds = Int64(max(0, now.timeIntervalSince(login.since)).rounded())
+        figures.messagesRetrieved = Int64(messagesRetrieved)
+        figures.bytesRetrieved = bytesRetrieved
+        accounting.add(figures, to: login.account)
+    }
+
+    /// Releases a session's maildrop (blocking file I/O). Unless accounting is deferred
+    /// for this server, and always under LOGIN-DELAY, the account's figures are written
+    /// first, so that another process serving the same store sees this session's start
+    /// before it can open the maildrop. The write is group-committed (`.grouped`): a
+    /// crash may lose the last sessions' counts, never the profile; and it may fail (a
+    /// full disk) without failing the session, so the user still gets in to download
+    /// and delete.
+    public func release(_ login: Login) {
+        if !defersAccounting || login.policy.loginDelaySeconds != nil { accounting.flush(login.account, to: store) }
         login.session.release()
+    }
+
+    /// Writes the accounting of every ended session not written yet (blocking file I/O).
+    public func flushAccounting() {
+        accounting.flush(to: store)
     }
 }

@@ -32,7 +32,9 @@ public struct POP3Server: Service {
         else { throw PopstoreError.permanent("cannot set up SASL") }
         services = POP3Services(
             configuration: configuration,
-            access: MailboxAccess(store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds),
+            access: MailboxAccess(
+                store: store, clock: clock, credentialCacheSeconds: configuration.credentialCacheSeconds,
+                defersAccounting: configuration.accountingIntervalSeconds > 0),
             throttle: LoginThrottle(configuration: configuration, clock: clock), sessions: SessionCounter(configuration: configuration),
             tls: TLSContextBox(try TLSIdentity.serverContext(configuration: configuration, store: store)), sasl: sasl,
             threadPool: threadPool, logger: logger, clock: clock)
@@ -76,12 +78,28 @@ public struct POP3Server: Service {
                 }
             }
         }
+        // Ended sessions' accounting, written every few seconds (DeferredAccounting).
+        let flusher = Task { [services] in
+            let interval = services.configuration.accountingIntervalSeconds
+            guard interval > 0 else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                try? await services.threadPool.runIfActive { services.access.flushAccounting() }
+            }
+        }
         try? await gracefulShutdown()
         reloader.cancel()
+        flusher.cancel()
         // Stop accepting, then end every session: one without QUIT changes nothing
-        // (RFC 1939 §6), and each releases its maildrop lock as it closes.
+        // (RFC 1939 §6), and each releases its maildrop lock as it closes. A channel's
+        // close future completes after its handler has noted the session's accounting,
+        // so the last flush below has every figure.
         for channel in channels { try? await channel.close() }
-        for channel in sessions.all() { try? await channel.close() }
+        for channel in sessions.all() {
+            channel.close(promise: nil)
+            try? await channel.closeFuture.get()
+        }
+        try? await services.threadPool.runIfActive { services.access.flushAccounting() }
     }
 
     static func sessionID() -> String {

@@ -24,6 +24,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
     private var busy = false
     private var tlsActive: Bool
     private var login: MailboxAccess.Login?
+    private var readAhead = MessageReadAhead<MaildropSession.OpenMessage>()
     private var retrievedMessages = 0
     private var retrievedBytes: Int64 = 0
     private var counted = false
@@ -77,13 +78,10 @@ final class POP3SessionHandler: ChannelInboundHandler {
         machine.connectionClosed()
         if counted { services.sessions.close(address) }
         counted = false
+        closeReadAhead()
         if let login {
             self.login = nil
-            let access = services.access
-            let (messages, bytes) = (retrievedMessages, retrievedBytes)
-            _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) {
-                access.close(login, messagesRetrieved: messages, bytesRetrieved: bytes)
-            }
+            end(login, context: context)
         }
         logger.info(
             "session closed",
@@ -176,8 +174,8 @@ final class POP3SessionHandler: ChannelInboundHandler {
         case .openMaildrop(let name):
             user = name
             openMaildrop(name, context: context)
-        case .sendMessage(_, let uid, let bodyLines):
-            sendMessage(uid: uid, bodyLines: bodyLines, context: context)
+        case .sendMessage(let number, _, let bodyLines):
+            sendMessage(number: number, bodyLines: bodyLines, context: context)
         case .commitUpdate(let deleted, let retrieved):
             commit(deleted: deleted, retrieved: retrieved, context: context)
         }
@@ -249,10 +247,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
             case .success(let login):
                 guard context.channel.isActive else {
                     // The client left while the maildrop was being opened: let it go at once.
-                    let access = self.services.access
-                    _ = self.services.threadPool.runIfActive(eventLoop: context.eventLoop) {
-                        access.close(login, messagesRetrieved: 0, bytesRetrieved: 0)
-                    }
+                    self.end(login, context: context)
                     return
                 }
                 self.login = login
@@ -273,37 +268,70 @@ final class POP3SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func sendMessage(uid: String, bodyLines: Int?, context: ChannelHandlerContext) {
+    private func sendMessage(number: Int, bodyLines: Int?, context: ChannelHandlerContext) {
         guard let session = login?.session else { return }
+        let index = number - 1
+        if bodyLines == nil, let message = readAhead.take(index) {
+            send(message, end: message.storedSize, index: index, bodyLines: nil, session: session, context: context)
+            return
+        }
+        let ahead = bodyLines == nil ? readAhead.plan(miss: index, count: session.entries.count).dropFirst() : []
         offload(
             context: context,
-            { () -> Result<(MaildropSession.OpenMessage, Int), PopstoreError> in
+            { () -> (Result<(MaildropSession.OpenMessage, Int), PopstoreError>, [(Int, MaildropSession.OpenMessage)]) in
+                let result: Result<(MaildropSession.OpenMessage, Int), PopstoreError>
                 do throws(PopstoreError) {
-                    let message = try session.open(uid: uid)
+                    let message = try session.open(index)
                     var end = message.storedSize
                     if let bodyLines { end = try session.topEnd(message, bodyLines: bodyLines) }
-                    return .success((message, end))
+                    result = .success((message, end))
                 } catch {
-                    return .failure(error)
+                    result = .failure(error)
                 }
+                // A message opened ahead that fails is simply not kept: its own RETR reports it.
+                return (result, ahead.compactMap { index in (try? session.open(index)).map { (index, $0) } })
             }
-        ) { result in
+        ) { result, opened in
+            for (index, message) in opened {
+                if self.login != nil { self.readAhead.keep(message, at: index) } else { _ = close(message.descriptor) }
+            }
             switch result {
             case .failure:
                 self.send(.error(.sysTemp, "cannot read the message now"), context: context)
             case .success(let (message, end)):
-                if bodyLines == nil {
-                    self.retrievedMessages += 1
-                    self.retrievedBytes += Int64(self.login?.session.entries.first { $0.uid == uid }?.size ?? 0)
-                }
-                self.send(.ok("message follows"), context: context)
-                if self.tlsActive {
-                    self.streamChunks(message, from: 0, to: end, session: session, context: context)
-                } else {
-                    self.sendRegion(message, end: end, context: context)
-                }
+                self.send(message, end: end, index: index, bodyLines: bodyLines, session: session, context: context)
             }
         }
+    }
+
+    /// Sends an open message: `+OK`, its first `end` stored octets, the terminator.
+    private func send(
+        _ message: MaildropSession.OpenMessage, end: Int, index: Int, bodyLines: Int?, session: MaildropSession,
+        context: ChannelHandlerContext
+    ) {
+        if bodyLines == nil {
+            retrievedMessages += 1
+            retrievedBytes += session.entries[index].size
+        }
+        send(.ok("message follows"), context: context)
+        if tlsActive {
+            streamChunks(message, from: 0, to: end, session: session, context: context)
+        } else {
+            sendRegion(message, end: end, context: context)
+        }
+    }
+
+    /// Ends a session that did not reach UPDATE: its accounting is noted at once (memory
+    /// only), its maildrop released on the thread pool.
+    private func end(_ login: MailboxAccess.Login, context: ChannelHandlerContext) {
+        let access = services.access
+        access.account(login, messagesRetrieved: retrievedMessages, bytesRetrieved: retrievedBytes)
+        _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { access.release(login) }
+    }
+
+    /// Closes the messages opened ahead that no RETR asked for.
+    private func closeReadAhead() {
+        for message in readAhead.drain() { _ = close(message.descriptor) }
     }
 
     /// Plain connection: the stored bytes go from the file to the socket by sendfile(2).
@@ -367,12 +395,13 @@ final class POP3SessionHandler: ChannelInboundHandler {
         // The maildrop is released before +OK goes out, so the client's next login,
         // however quick, never meets its own session's lock.
         self.login = nil
+        closeReadAhead()
         let access = services.access
-        let (messages, bytes) = (retrievedMessages, retrievedBytes)
+        access.account(login, messagesRetrieved: retrievedMessages, bytesRetrieved: retrievedBytes)
         offload(
             context: context,
             { () -> Bool in
-                defer { access.close(login, messagesRetrieved: messages, bytesRetrieved: bytes) }
+                defer { access.release(login) }
                 do {
                     try login.session.commit(deleted: Set(deleted), retrieved: Set(retrieved))
                     return true

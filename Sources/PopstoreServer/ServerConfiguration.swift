@@ -87,6 +87,11 @@ public struct ServerConfiguration: Sendable {
     /// How long a verified password spares the account's next logins an scrypt hash
     /// (a client polling every minute); 0 turns the cache off. A password change ends it.
     public var credentialCacheSeconds = 300.0
+    /// Seconds an ended session's accounting (connections, times, retrievals) may wait
+    /// in memory before it is written to the profile, gathered with the account's other
+    /// sessions: a crash loses at most this much. 0 writes it as each session ends.
+    /// Accounts under LOGIN-DELAY are always written at once.
+    public var accountingIntervalSeconds = 2.0
     /// Size of the chunks in which a message is sent over TLS (FileRegion cannot pass
     /// through TLS): bounded memory per session.
     public var tlsChunkSize = 256 * 1024

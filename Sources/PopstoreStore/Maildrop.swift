@@ -155,12 +155,22 @@ public struct Maildrop: Sendable {
 
     /// Removes messages; the message file is freed when its last link goes.
     public func remove(uids: Set<String>) throws(PopstoreError) {
+        try remove(try entries().filter { uids.contains($0.uid) })
+    }
+
+    /// Removes these entries, as listed earlier (a session's listing at login). An entry
+    /// already gone (removed meanwhile by a manager or the bouncer) is skipped and not
+    /// counted again.
+    public func remove(_ entries: [Entry]) throws(PopstoreError) {
+        guard !entries.isEmpty else { return }
         try withLock { (locked: Locked) throws(PopstoreError) in
             var usage = try locked.usage()
             var removedBytes: Int64 = 0
             var removedCount: Int64 = 0
-            for entry in try entries() where uids.contains(entry.uid) {
-                do { try Posix.unlink(entry.path) } catch { throw Store.classify(error) }
+            for entry in entries {
+                let removed: Bool
+                do { removed = try Posix.removeFile(entry.path) } catch { throw Store.classify(error) }
+                guard removed else { continue }
                 removedBytes += entry.size
                 removedCount += 1
             }
@@ -173,12 +183,22 @@ public struct Maildrop: Sendable {
 
     /// Marks messages retrieved (a rename within the maildrop; the UIDL stays).
     public func markRetrieved(uids: Set<String>) throws(PopstoreError) {
+        try markRetrieved(try entries().filter { uids.contains($0.uid) })
+    }
+
+    /// Marks these entries retrieved, as listed earlier; an entry gone meanwhile is skipped.
+    public func markRetrieved(_ entries: [Entry]) throws(PopstoreError) {
+        let unmarked = entries.filter { !$0.name.retrieved }
+        guard !unmarked.isEmpty else { return }
         try withLock { () throws(PopstoreError) in
             var changed = false
-            for entry in try entries() where uids.contains(entry.uid) && !entry.name.retrieved {
+            for entry in unmarked {
                 var name = entry.name
                 name.retrieved = true
-                do { try Posix.rename(entry.path, "\(directory)/\(name)") } catch { throw Store.classify(error) }
+                do throws(SystemCallError) { try Posix.rename(entry.path, "\(directory)/\(name)") } catch {
+                    if error.errno == ENOENT { continue }
+                    throw Store.classify(error)
+                }
                 changed = true
             }
             if changed { do { try Posix.fsyncDirectory(directory) } catch { throw Store.classify(error) } }

@@ -29,10 +29,11 @@ public final class MaildropSession: @unchecked Sendable {
         let path: String
     }
 
-    /// Opens the message with `uid` for sending; its bytes in [0, storedSize) are the
-    /// POP3 form to send as they are.
-    public func open(uid: String) throws(PopstoreError) -> OpenMessage {
-        guard let entry = entries.first(where: { $0.uid == uid }) else { throw .notFound("no such message") }
+    /// Opens the message at `index` of `entries` for sending; its bytes in
+    /// [0, storedSize) are the POP3 form to send as they are.
+    public func open(_ index: Int) throws(PopstoreError) -> OpenMessage {
+        guard entries.indices.contains(index) else { throw .notFound("no such message") }
+        let entry = entries[index]
         let fd: Int32
         do { fd = try Posix.open(entry.path, O_RDONLY) } catch { throw error.popstoreError }
         do {
@@ -72,9 +73,11 @@ public final class MaildropSession: @unchecked Sendable {
     }
 
     /// The UPDATE state (RFC 1939 §6): deletes and retrieved marks, under the update lock.
+    /// The session's own listing names the entries: nothing but this session renames
+    /// them while it holds the maildrop, so the directory is not listed again.
     public func commit(deleted: Set<String>, retrieved: Set<String>) throws(PopstoreError) {
-        if !retrieved.isEmpty { try maildrop.markRetrieved(uids: retrieved.subtracting(deleted)) }
-        if !deleted.isEmpty { try maildrop.remove(uids: deleted) }
+        try maildrop.markRetrieved(entries.filter { retrieved.contains($0.uid) && !deleted.contains($0.uid) })
+        try maildrop.remove(entries.filter { deleted.contains($0.uid) })
     }
 
     /// Ends the session; the lock also ends if the process dies.

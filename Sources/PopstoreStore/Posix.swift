@@ -132,7 +132,14 @@ enum Posix {
 
     /// Removes a file; a file already gone is not an error.
     static func unlink(_ path: String) throws(SystemCallError) {
-        if Glibc.unlink(path) < 0, errno != ENOENT { throw SystemCallError(call: "unlink", path: path, errno: errno) }
+        _ = try removeFile(path)
+    }
+
+    /// Removes a file and says whether this call removed it (false: it was already gone).
+    static func removeFile(_ path: String) throws(SystemCallError) -> Bool {
+        if Glibc.unlink(path) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw SystemCallError(call: "unlink", path: path, errno: errno)
     }
 
     static func rmdir(_ path: String) throws(SystemCallError) {

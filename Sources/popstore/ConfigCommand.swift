@@ -26,6 +26,7 @@ struct ConfigCommand: ParsableCommand {
                     "pop3.max-sessions = \(server.maximumSessions)",
                     "pop3.max-sessions-per-address = \(server.maximumSessionsPerAddress)",
                     "pop3.credential-cache = \(Int(server.credentialCacheSeconds))",
+                    "pop3.accounting-interval = \(Int(server.accountingIntervalSeconds))",
                     "pop3.login-delay = \(server.policy.loginDelaySeconds.map(String.init) ?? "off")",
                     "pop3.expire = \(server.policy.expireDays.map { $0 == RetrievalPolicy.never ? "never" : String($0) } ?? "off")",
                     "tls.certificate = \(server.certificateFile ?? "(self-signed, kept in the store)")",

@@ -24,7 +24,8 @@ public struct ConfigurationFile: Sendable {
     static let knownKeys: Set<String> = [
         "store",
         "pop3.listen", "pop3.tls-listen", "pop3.plaintext-on-loopback", "pop3.idle-timeout", "pop3.max-sessions",
-        "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.login-delay", "pop3.expire", "pop3.implementation",
+        "pop3.max-sessions-per-address", "pop3.credential-cache", "pop3.accounting-interval", "pop3.login-delay", "pop3.expire",
+        "pop3.implementation",
         "lmtp.listen", "socketmap.listen", "managesieve.listen", "lmtp.hostname", "lmtp.max-message-size", "lmtp.max-recipients",
         "delivery.subaddress-separator", "delivery.over-quota-temporary", "delivery.srs-domain",
         "tls.certificate", "tls.private-key", "tls.chunk-size",
@@ -61,6 +62,7 @@ public struct ConfigurationFile: Sendable {
         if let value = try reader.int("pop3.max-sessions", in: 1...1_000_000) { server.maximumSessions = value }
         if let value = try reader.int("pop3.max-sessions-per-address", in: 1...1_000_000) { server.maximumSessionsPerAddress = value }
         if let value = try reader.int("pop3.credential-cache", in: 0...86_400) { server.credentialCacheSeconds = Double(value) }
+        if let value = try reader.int("pop3.accounting-interval", in: 0...300) { server.accountingIntervalSeconds = Double(value) }
         if let value = try reader.int("pop3.login-delay", in: 0...RetrievalPolicy.maximumLoginDelaySeconds) {
             server.policy.loginDelaySeconds = value
         }
