@@ -213,6 +213,67 @@ def test_accounting_counts_connections_and_retrievals(ps, serve):
         f"accounting after a second session without RETR: {ps.show(USER)['accounting']} (before: {before})"
 
 
+def test_accounting_waits_for_its_interval_and_a_graceful_shutdown_writes_it(ps, serve, tmp_path):
+    """pop3.accounting-interval: a session's figures wait in memory (here for 300 s),
+    and SIGTERM writes them before the server exits: nothing is lost to a clean stop."""
+    setup_store(ps)
+    config = tmp_path / "accounting.toml"
+    config.write_text("[pop3]\naccounting-interval = 300\n")
+    server = serve("--config", str(config))
+    before = ps.show(USER)["accounting"]
+    size = {m["number"]: m["size"] for m in ps.messages(USER)}[1]
+    client = server.login(USER, PASSWORD)
+    client.retr(1)
+    assert client.quit().startswith(b"+OK")
+    assert ps.show(USER)["accounting"]["connections"] == before["connections"], \
+        "with a 300 s interval the session is not written yet"
+    server.stop()
+    after = ps.show(USER)["accounting"]
+    assert (after["connections"], after["messagesRetrieved"], after["bytesRetrieved"]) == \
+        (before["connections"] + 1, before["messagesRetrieved"] + 1, before["bytesRetrieved"] + size), after
+
+
+def test_downloads_in_any_order_get_every_message_and_leave_no_descriptor_open(ps, serve):
+    """RETR opens the next messages ahead of a sequential download: every order of RETRs
+    must still get each message whole, over plain and TLS connections, and files opened
+    ahead but never asked for are closed when the session ends (QUIT or a dropped
+    connection)."""
+    add_account(ps, USER, PASSWORD)
+    bodies = [make_message(subject=f"Message {n}", body=f"Body of message {n}.\n" + ("x" * 70 + "\n") * (n * 10))
+              for n in range(1, 13)]
+    for body in bodies:
+        deliver(ps, USER, body)
+    server = serve()
+    fd_dir = f"/proc/{server.proc.pid}/fd"
+
+    def descriptors() -> int:
+        import os
+        return len(os.listdir(fd_dir))
+
+    def fetch(order: list[int], tls: bool = False, quit: bool = True) -> None:
+        # A session dropped without QUIT frees the maildrop an instant later.
+        client = server.login(USER, PASSWORD, tls=True) if tls else server.login_retrying_in_use(USER, PASSWORD)
+        for number in order:
+            _, lines, _ = client.retr(number)
+            assert received(lines) == crlf(bodies[number - 1]), f"RETR {number} in order {order}"
+        if quit:
+            assert client.quit().startswith(b"+OK")
+        else:
+            client.close()
+
+    fetch([1])  # one session first, so the listeners' own descriptors are counted below
+    assert wait_until(lambda: descriptors() > 0)
+    baseline = descriptors()
+    fetch(list(range(1, 13)))
+    fetch([1], quit=False)
+    fetch([12, 3, 4, 5, 1, 2, 6])
+    fetch([2, 3])
+    fetch(list(range(1, 13)), tls=True)
+    fetch([2, 3], quit=False)
+    assert wait_until(lambda: descriptors() == baseline), \
+        f"descriptors after the sessions: {descriptors()}, before: {baseline}"
+
+
 def test_failed_login_is_not_a_connection(ps, serve):
     setup_store(ps)
     server = serve()
