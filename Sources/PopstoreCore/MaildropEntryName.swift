@@ -23,15 +23,45 @@ public struct MaildropEntryName: Sendable, Hashable, Comparable, CustomStringCon
         self.retrieved = retrieved
     }
 
+    /// Parses a file name; nil for anything but the one spelling `description` gives.
+    /// Works on the octets: a login lists every entry of the maildrop, so this runs once
+    /// per message per session.
     public init?(_ name: String) {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 || (parts.count == 4 && parts[3] == "r"),
-            parts[0].count == 16, parts[0].allSatisfy(\.isASCIIDigit), let arrival = Int64(parts[0]),
-            MaildropEntryName.isValidUID(parts[1]),
-            parts[2].allSatisfy(\.isASCIIDigit), !parts[2].isEmpty, parts[2].count <= 18,
-            parts[2] == "0" || parts[2].first != "0", let size = Int64(parts[2])
+        var name = name
+        guard let parsed = name.withUTF8(MaildropEntryName.parse) else { return nil }
+        self = parsed
+    }
+
+    private static let arrivalDigits = 16
+
+    /// `16DIGIT "." 24LOWERHEX "." size [".r"]`, size decimal without leading zeros
+    /// (except "0") and at most 18 digits, so it fits an Int64.
+    private static func parse(_ octets: UnsafeBufferPointer<UInt8>) -> MaildropEntryName? {
+        let dot = UInt8(ascii: "."), uidStart = arrivalDigits + 1, uidEnd = uidStart + uidLength, sizeStart = uidEnd + 1
+        var end = octets.count
+        let retrieved = end >= 2 && octets[end - 2] == dot && octets[end - 1] == UInt8(ascii: "r")
+        if retrieved { end -= 2 }
+        guard end > sizeStart, end - sizeStart <= 18, octets[arrivalDigits] == dot, octets[uidEnd] == dot,
+            end - sizeStart == 1 || octets[sizeStart] != UInt8(ascii: "0"),
+            let arrival = decimal(octets[0..<arrivalDigits]), let size = decimal(octets[sizeStart..<end]),
+            octets[uidStart..<uidEnd].allSatisfy(isLowerHex)
         else { return nil }
-        self.init(arrivalMicros: arrival, uid: String(parts[1]), size: size, retrieved: parts.count == 4)
+        return MaildropEntryName(
+            arrivalMicros: arrival, uid: String(decoding: octets[uidStart..<uidEnd], as: UTF8.self), size: size,
+            retrieved: retrieved)
+    }
+
+    private static func decimal(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        var value: Int64 = 0
+        for octet in digits {
+            guard octet >= UInt8(ascii: "0"), octet <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(octet - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func isLowerHex(_ octet: UInt8) -> Bool {
+        (octet >= UInt8(ascii: "0") && octet <= UInt8(ascii: "9")) || (octet >= UInt8(ascii: "a") && octet <= UInt8(ascii: "f"))
     }
 
     public var description: String {
@@ -45,7 +75,7 @@ public struct MaildropEntryName: Sendable, Hashable, Comparable, CustomStringCon
     /// Lower-case hex, as `makeUID` produces; nothing else is accepted from a file name
     /// or from a command argument.
     public static func isValidUID<S: StringProtocol>(_ uid: S) -> Bool {
-        uid.utf8.count == uidLength && uid.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        uid.utf8.count == uidLength && uid.utf8.allSatisfy(isLowerHex)
     }
 
     /// 96 random bits: unique without coordination between processes or hosts.
