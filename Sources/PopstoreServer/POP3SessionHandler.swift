@@ -199,14 +199,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
             perform(machine.loginFailed(.badCredentials), context: context)
             return
         }
-        let access = services.access
-        offload(context: context, { check(access) }) { ok in
-            if ok {
-                self.openMaildrop(account, context: context)
-            } else {
-                self.failLogin(account, context: context) { $0.loginFailed(.badCredentials) }
-            }
-        }
+        openMaildrop(account, verifying: check, context: context)
     }
 
     /// Answers a failed login after the throttle's delay, holding further input meanwhile.
@@ -239,10 +232,18 @@ final class POP3SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func openMaildrop(_ name: String, context: ChannelHandlerContext) {
+    /// Opens the maildrop of `name`, after checking its credentials with `verify` in the
+    /// same trip to the thread pool (a SASL exchange has checked them already).
+    private func openMaildrop(
+        _ name: String, verifying verify: (@Sendable (MailboxAccess) -> Bool)? = nil, context: ChannelHandlerContext
+    ) {
         let access = services.access
         let serverDefault = services.configuration.policy
-        offload(context: context, { access.open(name, serverDefault: serverDefault) }) { result in
+        let open = { @Sendable () -> Result<MailboxAccess.Login, MailboxAccess.Refusal> in
+            if let verify, !verify(access) { return .failure(.badCredentials) }
+            return access.open(name, serverDefault: serverDefault)
+        }
+        offload(context: context, open) { result in
             switch result {
             case .success(let login):
                 guard context.channel.isActive else {
