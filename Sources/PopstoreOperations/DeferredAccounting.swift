@@ -12,7 +12,7 @@ import PopstoreStore
 /// `pop3.accounting-interval` seconds writes each account once with everything it
 /// gathered. A crash loses at most that interval's figures, never a profile; graceful
 /// shutdown flushes. Accounting that enforces a rule is not deferred: an account under
-/// LOGIN-DELAY is written before its maildrop is released (see `MailboxAccess.close`).
+/// LOGIN-DELAY is written before its maildrop is released (`MailboxAccess.release`).
 public final class DeferredAccounting: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [AccountID: SessionAccounting] = [:]
