@@ -78,7 +78,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
         machine.connectionClosed()
         if counted { services.sessions.close(address) }
         counted = false
-        closeReadAhead()
+        closeReadAhead(context: context)
         if let login {
             self.login = nil
             end(login, context: context)
@@ -293,8 +293,10 @@ final class POP3SessionHandler: ChannelInboundHandler {
                 return (result, ahead.compactMap { index in (try? session.open(index)).map { (index, $0) } })
             }
         ) { result, opened in
-            for (index, message) in opened {
-                if self.login != nil { self.readAhead.keep(message, at: index) } else { _ = close(message.descriptor) }
+            if self.login != nil {
+                for (index, message) in opened { self.readAhead.keep(message, at: index) }
+            } else {
+                self.closeReadAhead(opened.map(\.1), context: context)
             }
             switch result {
             case .failure:
@@ -330,9 +332,12 @@ final class POP3SessionHandler: ChannelInboundHandler {
         _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { access.release(login) }
     }
 
-    /// Closes the messages opened ahead that no RETR asked for.
-    private func closeReadAhead() {
-        for message in readAhead.drain() { _ = close(message.descriptor) }
+    /// Closes the messages opened ahead that no RETR asked for (and `late` ones, opened
+    /// for a session that has ended since), on the thread pool like all file work.
+    private func closeReadAhead(_ late: [MaildropSession.OpenMessage] = [], context: ChannelHandlerContext) {
+        let descriptors = (readAhead.drain() + late).map(\.descriptor)
+        guard !descriptors.isEmpty else { return }
+        _ = services.threadPool.runIfActive(eventLoop: context.eventLoop) { for fd in descriptors { _ = close(fd) } }
     }
 
     /// TCP_CORK (Linux tcp(7)): hold partial segments until uncorked.
@@ -404,7 +409,7 @@ final class POP3SessionHandler: ChannelInboundHandler {
         // The maildrop is released before +OK goes out, so the client's next login,
         // however quick, never meets its own session's lock.
         self.login = nil
-        closeReadAhead()
+        closeReadAhead(context: context)
         let access = services.access
         access.account(login, messagesRetrieved: retrievedMessages, bytesRetrieved: retrievedBytes)
         offload(

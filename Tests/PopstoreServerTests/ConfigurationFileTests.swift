@@ -65,6 +65,7 @@ import Testing
                 max-sessions = 100
                 max-sessions-per-address = 5
                 credential-cache = 0
+                accounting-interval = 10
                 login-delay = 300
                 expire = "never"
                 implementation = "Example Mail"
@@ -88,6 +89,7 @@ import Testing
         #expect(server.idleTimeoutSeconds == 900)
         #expect(server.maximumSessions == 100 && server.maximumSessionsPerAddress == 5)
         #expect(server.credentialCacheSeconds == 0)
+        #expect(server.accountingIntervalSeconds == 10)
         #expect(server.policy == RetrievalPolicy(expireDays: RetrievalPolicy.never, loginDelaySeconds: 300))
         #expect(server.implementation == "Example Mail")
         #expect(server.certificateFile == "/etc/popstore/cert.pem" && server.privateKeyFile == "/etc/popstore/key.pem")
@@ -104,6 +106,7 @@ import Testing
         ("[pop3]\nlisten = [\"nowhere\"]", "ADDR:PORT"),
         ("[tls]\ncertificate = \"/x.pem\"", "go together"),
         ("[pop3]\nexpire = \"sometimes\"", "pop3.expire"),
+        ("[pop3]\naccounting-interval = 301", "pop3.accounting-interval"),  // at most 5 minutes of counts at risk
         ("[server]\ngroup = \"mail\"", "server.group needs server.user"),
     ])
     func mistakesAreNamed(text: String, expected: String) {
